@@ -1,0 +1,201 @@
+"""Turning audio files into catalog Songs with fingerprints, wholly or not at all.
+
+Analysis (decode, fingerprint, tags) is pure and may run in worker processes; only the
+calling process writes to the databases, one song per transaction pair.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from fingerprints.config import EngineConfig
+from fingerprints.errors import AudioError
+from fingerprints.pipeline import Fingerprint, fingerprint_for_index
+from fingerprints.store import FingerprintStore
+
+from .models import Album, Artist, Song
+from .tags import SongTags, read_tags
+
+#: Files with these extensions are picked up when a folder is indexed; a file named
+#: explicitly is tried whatever its name.
+AUDIO_EXTENSIONS = frozenset(
+    ".wav .wave .flac .ogg .oga .opus .mp3 .m4a .aac .mp4 .webm .aif .aiff .wma .mka".split()
+)
+
+
+@dataclass(frozen=True)
+class AnalysedFile:
+    path: Path
+    sha256: str
+    tags: SongTags
+    fingerprint: Fingerprint
+
+
+class Status(Enum):
+    INDEXED = "indexed"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    path: Path
+    status: Status
+    message: str = ""
+    song: Song | None = None
+    duration_seconds: float = 0.0
+    fingerprints: int = 0
+
+
+def find_audio_files(paths: Iterable[Path]) -> Iterator[Path | Outcome]:
+    """Files named, and audio files under folders named (recursively, sorted).
+
+    A path that does not exist comes back as a failed Outcome instead.
+    """
+    for path in paths:
+        if path.is_dir():
+            found = (p for p in path.rglob("*") if p.suffix.lower() in AUDIO_EXTENSIONS)
+            yield from sorted(p for p in found if p.is_file())
+        elif path.is_file():
+            yield path
+        else:
+            yield Outcome(path, Status.FAILED, "no such file or folder")
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def analyse_file(path: Path, sha256: str, config: EngineConfig) -> AnalysedFile | Outcome:
+    """Decode and fingerprint ``path`` and read its tags. Touches no database."""
+    try:
+        fingerprint = fingerprint_for_index(path, config)
+    except AudioError as error:
+        return Outcome(path, Status.FAILED, str(error))
+    except Exception as error:  # a decoder crash on one odd file must not stop the others
+        return Outcome(path, Status.FAILED, f"could not be decoded ({type(error).__name__}: {error})")
+    return AnalysedFile(path, sha256, read_tags(path), fingerprint)
+
+
+class Indexer:
+    """Writes analysed files into the catalog and the fingerprint store."""
+
+    def __init__(self, store: FingerprintStore, config: EngineConfig) -> None:
+        self.store = store
+        self.config = config
+
+    def index_paths(
+        self, paths: Sequence[Path], *, reindex: bool = False, workers: int = 1
+    ) -> Iterator[Outcome]:
+        """Index every audio file under ``paths``, yielding one Outcome per file."""
+        pending: list[tuple[Path, str]] = []
+        seen: set[str] = set()
+        for item in find_audio_files(paths):
+            if isinstance(item, Outcome):
+                yield item
+                continue
+            try:
+                sha256 = file_sha256(item)
+            except OSError as error:
+                yield Outcome(item, Status.FAILED, f"cannot be read ({error.strerror})")
+                continue
+            if sha256 in seen or (not reindex and self._indexed_song(sha256)):
+                yield Outcome(item, Status.SKIPPED, "already indexed")
+                continue
+            seen.add(sha256)
+            pending.append((item, sha256))
+        for analysed in self._analyse(pending, workers):
+            yield self._save(analysed)
+
+    def index_into(self, song: Song, path: Path) -> Outcome:
+        """Fingerprint ``path`` for an existing ``song``, replacing its fingerprints.
+
+        The song keeps the metadata entered for it; its file, duration and content change.
+        """
+        if not path.is_file():
+            return Outcome(path, Status.FAILED, "no such file")
+        sha256 = file_sha256(path)
+        other = self._indexed_song(sha256)
+        if other is not None and other.pk != song.pk:
+            return Outcome(path, Status.FAILED, f"this file is already indexed as song {other.pk}")
+        analysed = analyse_file(path, sha256, self.config)
+        if isinstance(analysed, Outcome):
+            return analysed
+        return self._commit(song, analysed)
+
+    def _analyse(
+        self, pending: list[tuple[Path, str]], workers: int
+    ) -> Iterator[AnalysedFile | Outcome]:
+        if workers <= 1 or len(pending) <= 1:
+            for path, sha256 in pending:
+                yield analyse_file(path, sha256, self.config)
+            return
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(analyse_file, p, s, self.config) for p, s in pending]
+            for future in futures:
+                yield future.result()
+
+    def _save(self, analysed: AnalysedFile | Outcome) -> Outcome:
+        if isinstance(analysed, Outcome):
+            return analysed
+        song = self._indexed_song(analysed.sha256) or Song(content_sha256=analysed.sha256)
+        outcome = self._commit(song, analysed, tags=analysed.tags)
+        if analysed.tags.warning:
+            return dataclasses.replace(outcome, message=analysed.tags.warning)
+        return outcome
+
+    def _commit(self, song: Song, analysed: AnalysedFile, tags: SongTags | None = None) -> Outcome:
+        """Save ``song`` (with ``tags`` applied, if given) and its fingerprints so that both
+        databases have them or neither.
+
+        The fingerprints commit inside the catalog's transaction, as its last step; should the
+        catalog's own commit then fail, a new song's fingerprints are taken out again.
+        """
+        is_new = song.pk is None
+        song.source_path = str(analysed.path.resolve())
+        song.content_sha256 = analysed.sha256
+        song.duration_seconds = analysed.fingerprint.duration_seconds
+        song.indexed_at = timezone.now()
+        try:
+            with transaction.atomic(using="default"):
+                if tags is not None:
+                    _apply_tags(song, tags)
+                song.save()
+                song.fingerprint_count = self.store.add(song.pk, analysed.fingerprint.hashes)
+                song.save(update_fields=["fingerprint_count"])
+        except Exception:
+            if is_new and song.pk is not None:
+                self.store.delete([song.pk])
+                song.pk = None
+            raise
+        return Outcome(
+            analysed.path,
+            Status.INDEXED,
+            song=song,
+            duration_seconds=song.duration_seconds,
+            fingerprints=song.fingerprint_count,
+        )
+
+    def _indexed_song(self, sha256: str) -> Song | None:
+        return Song.objects.filter(content_sha256=sha256).first()
+
+
+def _apply_tags(song: Song, tags: SongTags) -> None:
+    song.title = tags.title
+    song.artist, _ = Artist.objects.get_or_create(name=tags.artist)
+    song.album = (
+        Album.objects.get_or_create(title=tags.album, artist=song.artist)[0] if tags.album else None
+    )

@@ -1,0 +1,23 @@
+"""Keeps the fingerprint database in step with the catalog."""
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+
+from fingerprints.wiring import engine_config, fingerprint_store
+
+from .models import Song
+
+
+@receiver(post_delete, sender=Song)
+def delete_fingerprints(sender: type[Song], instance: Song, using: str, **kwargs: Any) -> None:
+    """A deleted Song's fingerprints go too, once the deletion has committed.
+
+    There is no foreign key across the two databases, so this is what keeps them consistent;
+    it runs for single deletes, queryset (bulk) deletes and cascades alike.
+    """
+    song_id = instance.pk
+    store = fingerprint_store(engine_config())
+    transaction.on_commit(lambda: store.delete([song_id]), using=using)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FingerprintsConfig(AppConfig):
+    name = "fingerprints"
+    verbose_name = "Fingerprints"

@@ -1,0 +1,181 @@
+"""Decoding: any common audio file → mono float32 at the analysis rate.
+
+Two decoders, tried in order, both from pip wheels so no system ffmpeg is needed:
+
+* libsndfile (via soundfile) reads WAV, FLAC, Ogg Vorbis, Ogg Opus and MP3, fast;
+* FFmpeg as bundled in PyAV's wheels reads what libsndfile cannot: M4A/AAC, WebM/Opus (what
+  browsers record), and other containers.
+
+Both stream the file in blocks and resample with soxr as they go, so memory grows with the
+analysis-rate signal only, never with the source's rate or channel count.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Generator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import av
+import numpy as np
+import soundfile as sf
+import soxr
+
+from .errors import EmptyFile, MissingFile, NotAudio, TruncatedAudio
+
+Source = str | os.PathLike[str] | BinaryIO
+
+#: Seconds of source audio decoded per block.
+_BLOCK_SECONDS = 10
+#: A file is called truncated when it decodes to less than this share of the length its header
+#: declares (MP3 without a Xing header declares an estimate, hence the slack).
+_MIN_DECLARED_SHARE = 0.9
+#: libsndfile notes these in its log when a header promises more than the file holds.
+_SNDFILE_TRUNCATION_MARKS = ("should be", "lacks an end-of-stream")
+
+
+@dataclass(frozen=True)
+class DecodedAudio:
+    """Mono float32 samples at ``sample_rate``; ``complete`` is False when the source went on
+    past the ``max_seconds`` that were asked for."""
+
+    samples: np.ndarray
+    sample_rate: int
+    complete: bool
+
+    @property
+    def duration_seconds(self) -> float:
+        return len(self.samples) / self.sample_rate
+
+
+@dataclass
+class _Stream:
+    rate: int
+    declared_seconds: float | None
+    blocks: Generator[np.ndarray, None, None]
+
+
+def decode_audio(
+    source: Source, *, sample_rate: int, max_seconds: float | None = None
+) -> DecodedAudio:
+    """Decode ``source`` (a path or a binary file object) to mono float32 at ``sample_rate``.
+
+    At most ``max_seconds`` of the source are decoded. Raises a subclass of
+    ``fingerprints.errors.AudioError`` with a plain-words message when the file is missing,
+    empty, not audio, or cut short.
+    """
+    _check_not_empty(source)
+    stream = _open_soundfile(source) or _open_pyav(source)
+    limit = None if max_seconds is None else int(max_seconds * stream.rate)
+    samples, consumed, complete = _read_resampled(stream, limit, sample_rate)
+    if consumed == 0:
+        raise NotAudio("the file holds no audio that could be decoded")
+    _check_not_truncated(stream, consumed, complete)
+    return DecodedAudio(samples, sample_rate, complete)
+
+
+def _check_not_empty(source: Source) -> None:
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        if not path.is_file():
+            raise MissingFile(f"no such file: {path}")
+        size = path.stat().st_size
+    else:
+        size = source.seek(0, io.SEEK_END)
+        source.seek(0)
+    if size == 0:
+        raise EmptyFile("the file is empty (0 bytes)")
+
+
+def _open_soundfile(source: Source) -> _Stream | None:
+    _rewind(source)
+    try:
+        handle = sf.SoundFile(source)
+    except sf.LibsndfileError:
+        return None
+    if any(mark in handle.extra_info for mark in _SNDFILE_TRUNCATION_MARKS):
+        handle.close()
+        raise TruncatedAudio("the file is cut short: its header promises more audio than it holds")
+    declared = handle.frames / handle.samplerate if handle.frames > 0 else None
+    return _Stream(handle.samplerate, declared, _soundfile_blocks(handle))
+
+
+def _soundfile_blocks(handle: sf.SoundFile) -> Generator[np.ndarray, None, None]:
+    with handle:
+        blocksize = _BLOCK_SECONDS * handle.samplerate
+        while True:
+            try:
+                block = handle.read(blocksize, dtype="float32", always_2d=True)
+            except sf.LibsndfileError as error:
+                raise TruncatedAudio(f"the audio data is damaged or cut short ({error})") from None
+            if len(block) == 0:
+                return
+            yield block.mean(axis=1, dtype=np.float32)
+
+
+def _open_pyav(source: Source) -> _Stream:
+    _rewind(source)
+    try:
+        container = av.open(source if not isinstance(source, os.PathLike) else os.fspath(source))
+    except (av.error.FFmpegError, UnicodeDecodeError):
+        raise NotAudio("not a recognised audio file") from None
+    if not container.streams.audio:
+        container.close()
+        raise NotAudio("the file has no audio stream")
+    stream = container.streams.audio[0]
+    declared = container.duration / av.time_base if container.duration else None
+    return _Stream(stream.rate or stream.codec_context.sample_rate, declared, _pyav_blocks(container))
+
+
+def _pyav_blocks(container: av.container.InputContainer) -> Generator[np.ndarray, None, None]:
+    planar_float = av.AudioResampler(format="fltp")
+    with container:
+        try:
+            for frame in container.decode(audio=0):
+                for converted in planar_float.resample(frame):
+                    yield converted.to_ndarray().mean(axis=0, dtype=np.float32)
+        except av.error.FFmpegError as error:
+            raise TruncatedAudio(f"the audio data is damaged or cut short ({error})") from None
+
+
+def _read_resampled(
+    stream: _Stream, limit: int | None, rate_out: int
+) -> tuple[np.ndarray, int, bool]:
+    """Resample blocks as they come, up to ``limit`` source frames.
+
+    Returns the samples, the number of source frames consumed and whether the source ended.
+    """
+    resampler = soxr.ResampleStream(stream.rate, rate_out, 1, dtype="float32", quality="HQ")
+    out: list[np.ndarray] = []
+    consumed = 0
+    complete = True
+    for block in stream.blocks:
+        if limit is not None and consumed + len(block) > limit:
+            block = block[: limit - consumed]
+            stream.blocks.close()
+            complete = False
+        out.append(resampler.resample_chunk(block))
+        consumed += len(block)
+        if not complete:
+            break
+    out.append(resampler.resample_chunk(np.zeros(0, np.float32), last=True))
+    return np.concatenate(out), consumed, complete
+
+
+def _check_not_truncated(stream: _Stream, consumed: int, complete: bool) -> None:
+    if not complete or stream.declared_seconds is None:
+        return
+    decoded_seconds = consumed / stream.rate
+    if decoded_seconds < _MIN_DECLARED_SHARE * stream.declared_seconds:
+        raise TruncatedAudio(
+            f"the file is cut short: it declares {stream.declared_seconds:.1f} s of audio "
+            f"but only {decoded_seconds:.1f} s could be decoded"
+        )
+
+
+def _rewind(source: Source) -> None:
+    if not isinstance(source, (str, os.PathLike)):
+        source.seek(0)

@@ -1,0 +1,91 @@
+"""Pairs of peaks hashed into integers, each with the frame of its anchor.
+
+The bit layout, most significant first (widths from ``EngineConfig``)::
+
+    | anchor bin (anchor_bin_bits) | target bin − anchor bin + 2^(delta_bin_bits−1) | Δframes |
+
+The delta of bins rather than the target's own bin keeps the hash meaningful when a whole
+recording is shifted by a bin or two (a slightly sped-up source still pairs the same notes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .config import EngineConfig
+from .peaks import Peaks
+
+
+@dataclass(frozen=True)
+class Hashes:
+    """``values``: int64 hashes; ``frames``: int32 anchor frame of each, same length."""
+
+    values: np.ndarray
+    frames: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
+def pack(
+    anchor_bins: np.ndarray, delta_bins: np.ndarray, delta_frames: np.ndarray, config: EngineConfig
+) -> np.ndarray:
+    """Pack the three fields into int64 hashes (see the module docstring for the layout)."""
+    offset = 1 << (config.delta_bin_bits - 1)
+    value = anchor_bins.astype(np.int64) << (config.delta_bin_bits + config.delta_frame_bits)
+    value |= (delta_bins.astype(np.int64) + offset) << config.delta_frame_bits
+    value |= delta_frames.astype(np.int64)
+    return value
+
+
+def unpack(values: np.ndarray, config: EngineConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Inverse of :func:`pack`: anchor bins, bin deltas (signed) and frame deltas."""
+    offset = 1 << (config.delta_bin_bits - 1)
+    delta_frames = values & ((1 << config.delta_frame_bits) - 1)
+    delta_bins = ((values >> config.delta_frame_bits) & ((1 << config.delta_bin_bits) - 1)) - offset
+    anchor_bins = values >> (config.delta_bin_bits + config.delta_frame_bits)
+    return anchor_bins, delta_bins, delta_frames
+
+
+def hash_peaks(peaks: Peaks, config: EngineConfig) -> Hashes:
+    """Pair each peak with up to ``fan_out`` of the first peaks after it in its target zone."""
+    anchors, targets = pair_peaks(peaks, config)
+    values = pack(
+        peaks.bins[anchors],
+        peaks.bins[targets] - peaks.bins[anchors],
+        peaks.frames[targets] - peaks.frames[anchors],
+        config,
+    )
+    return Hashes(values, peaks.frames[anchors])
+
+
+def pair_peaks(peaks: Peaks, config: EngineConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of (anchor, target) pairs, ordered by anchor then target.
+
+    Peaks are sorted by frame, so the peak ``d`` places after an anchor is never earlier than
+    the one ``d − 1`` places after it: passes over growing ``d`` offer each anchor its targets
+    in time order, and stop once every pair ``d`` apart is beyond the zone.
+    """
+    frames, bins = peaks.frames, peaks.bins
+    taken = np.zeros(len(frames), np.int32)
+    anchors, targets = [], []
+    for d in range(1, len(frames)):
+        delta_frames = frames[d:] - frames[:-d]
+        if delta_frames.min() > config.target_max_frames:
+            break
+        in_zone = (delta_frames >= config.target_min_frames) & (
+            delta_frames <= config.target_max_frames
+        )
+        in_zone &= np.abs(bins[d:] - bins[:-d]) <= config.target_max_bins
+        in_zone &= taken[:-d] < config.fan_out
+        chosen = np.flatnonzero(in_zone)
+        taken[chosen] += 1
+        anchors.append(chosen)
+        targets.append(chosen + d)
+    if not anchors:
+        return np.zeros(0, np.intp), np.zeros(0, np.intp)
+    anchor_idx, target_idx = np.concatenate(anchors), np.concatenate(targets)
+    order = np.lexsort((target_idx, anchor_idx))
+    return anchor_idx[order], target_idx[order]

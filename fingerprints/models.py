@@ -1,0 +1,40 @@
+"""Tables of the fingerprint database (alias ``fingerprints``, see ``routers.py``).
+
+Only ``store.py`` reads and writes them; the models exist so that Django migrates the
+database and routes it.
+"""
+
+from django.db import models
+
+
+class Fingerprint(models.Model):
+    """One hash of one song at one time.
+
+    The table is ``WITHOUT ROWID`` with primary key (hash, song_time): rows are stored in hash
+    order, so a lookup is one seek per distinct query hash and a row costs about 13 bytes. The
+    migration creates it with raw SQL because Django cannot express ``WITHOUT ROWID``.
+    """
+
+    pk = models.CompositePrimaryKey("hash", "song_time")
+    hash = models.BigIntegerField()
+    #: ``song_id << EngineConfig.song_time_bits | anchor frame``, so one integer says both.
+    song_time = models.BigIntegerField()
+
+    class Meta:
+        db_table = "fingerprint"
+
+
+class FingerprintedSong(models.Model):
+    """A song that has fingerprints, with the set of its distinct hashes.
+
+    ``song_id`` is the catalog Song's primary key; the two live in different databases, so
+    there is no foreign key. The hash set (sorted, delta-encoded, zlib-compressed uint32) lets
+    a delete seek straight to the song's rows instead of scanning the whole table.
+    """
+
+    song_id = models.BigIntegerField(primary_key=True)
+    hash_count = models.PositiveIntegerField()
+    hash_set = models.BinaryField()
+
+    class Meta:
+        db_table = "fingerprinted_song"

@@ -1,0 +1,68 @@
+"""The one pipeline behind indexing and recognition: audio → peaks → hashes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .audio import DecodedAudio, Source, decode_audio
+from .config import EngineConfig
+from .errors import NoUsableSound, TooLong
+from .hashes import Hashes, hash_peaks
+from .peaks import Peaks, find_peaks
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What the engine keeps of a recording: its hashes and the audio's length."""
+
+    hashes: Hashes
+    peaks: Peaks
+    duration_seconds: float
+    #: False when only the first part of the recording was analysed (long queries).
+    complete: bool = True
+
+
+def fingerprint_samples(samples: np.ndarray, config: EngineConfig) -> Fingerprint:
+    """Fingerprint mono float32 samples at ``config.sample_rate``."""
+    return _fingerprint_decoded(DecodedAudio(samples, config.sample_rate, complete=True), config)
+
+
+def fingerprint_for_index(source: Source, config: EngineConfig) -> Fingerprint:
+    """Fingerprint a whole file for the catalog.
+
+    Refuses files longer than the indexing limit and files without any usable sound (a song
+    that could never be recognised has no place in the catalog).
+    """
+    decoded = decode_audio(
+        source, sample_rate=config.sample_rate, max_seconds=config.max_index_seconds
+    )
+    if not decoded.complete:
+        raise TooLong(
+            f"the file is longer than the {config.max_index_seconds / 3600:g} h indexing limit"
+        )
+    fingerprint = _fingerprint_decoded(decoded, config)
+    if len(fingerprint.hashes) == 0:
+        raise NoUsableSound(
+            f"no usable sound in {decoded.duration_seconds:.1f} s of audio (silent or too short)"
+        )
+    return fingerprint
+
+
+def fingerprint_for_query(source: Source, config: EngineConfig) -> Fingerprint:
+    """Fingerprint the first ``max_query_seconds`` of a clip to recognise.
+
+    A silent clip yields an empty fingerprint, which matches nothing.
+    """
+    decoded = decode_audio(
+        source, sample_rate=config.sample_rate, max_seconds=config.max_query_seconds
+    )
+    return _fingerprint_decoded(decoded, config)
+
+
+def _fingerprint_decoded(decoded: DecodedAudio, config: EngineConfig) -> Fingerprint:
+    peaks = find_peaks(decoded.samples, config)
+    return Fingerprint(
+        hash_peaks(peaks, config), peaks, decoded.duration_seconds, decoded.complete
+    )

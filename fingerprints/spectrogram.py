@@ -1,0 +1,48 @@
+"""STFT log-magnitude spectrogram of the analysis band."""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import scipy.fft
+import scipy.signal
+
+from .config import EngineConfig
+
+
+def frame_count(n_samples: int, config: EngineConfig) -> int:
+    """Number of whole frames in ``n_samples``; frame ``t`` starts at sample ``t * hop_length``."""
+    if n_samples < config.n_fft:
+        return 0
+    return 1 + (n_samples - config.n_fft) // config.hop_length
+
+
+def log_spectrogram(
+    samples: np.ndarray, config: EngineConfig, start_frame: int = 0, stop_frame: int | None = None
+) -> np.ndarray:
+    """Log-magnitude spectrogram in dB re a full-scale sine, of frames [start, stop).
+
+    ``samples``: 1-D float32 at ``config.sample_rate``. Returns float32 of shape
+    ``(config.max_bin - config.min_bin + 1, n_frames)``: row ``i`` is FFT bin
+    ``config.min_bin + i``, column ``j`` is frame ``start_frame + j``.
+    """
+    stop = frame_count(len(samples), config) if stop_frame is None else stop_frame
+    if stop <= start_frame:
+        return np.zeros((config.max_bin - config.min_bin + 1, 0), np.float32)
+    first = start_frame * config.hop_length
+    last = (stop - 1) * config.hop_length + config.n_fft
+    frames = np.lib.stride_tricks.sliding_window_view(samples[first:last], config.n_fft)
+    frames = frames[:: config.hop_length] * _window(config.n_fft)
+    spectrum = scipy.fft.rfft(frames, axis=1)[:, config.min_bin : config.max_bin + 1]
+    power = spectrum.real**2 + spectrum.imag**2
+    # A full-scale sine under a Hann window peaks at n_fft / 4 in magnitude.
+    reference_power = (config.n_fft / 4) ** 2
+    with np.errstate(divide="ignore"):
+        db = 10 * np.log10(power / reference_power, dtype=np.float32)
+    return np.maximum(db, np.float32(-200.0)).T
+
+
+@functools.cache
+def _window(n_fft: int) -> np.ndarray:
+    return scipy.signal.get_window("hann", n_fft).astype(np.float32)

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from fingerprints.config import EngineConfig
+
+
+def test_defaults_construct_with_consistent_derived_values() -> None:
+    config = EngineConfig()
+
+    assert config.frames_to_seconds(config.frames_per_second) == pytest.approx(1.0)
+    bin_hz = config.sample_rate / config.n_fft
+    assert abs(config.min_bin * bin_hz - config.min_frequency_hz) <= bin_hz / 2
+    assert abs(config.max_bin * bin_hz - config.max_frequency_hz) <= bin_hz / 2
+
+
+def test_from_overrides_applies_a_value_and_keeps_the_rest() -> None:
+    config = EngineConfig.from_overrides({"fan_out": 5})
+
+    assert config.fan_out == 5
+    assert config == EngineConfig(fan_out=5)
+    assert config.n_fft == EngineConfig().n_fft
+
+
+def test_from_overrides_without_overrides_is_the_default() -> None:
+    assert EngineConfig.from_overrides({}) == EngineConfig()
+
+
+def test_from_overrides_names_an_unknown_setting() -> None:
+    with pytest.raises(ValueError, match="fan_outt"):
+        EngineConfig.from_overrides({"fan_out": 4, "fan_outt": 4})
+
+
+@pytest.mark.parametrize(
+    ("overrides", "complaint"),
+    [
+        ({"target_max_frames": 64}, "delta_frame_bits"),
+        ({"delta_frame_bits": 5}, "delta_frame_bits"),
+        ({"target_max_bins": 128}, "delta_bin_bits"),
+        ({"n_fft": 2048}, "anchor_bin_bits"),
+        ({"max_frequency_hz": 6000.0}, "Nyquist"),
+        ({"target_min_frames": 0}, "target_min_frames"),
+        ({"target_min_frames": 10, "target_max_frames": 9}, "target_min_frames"),
+        ({"song_time_bits": 18}, "song_time_bits"),
+    ],
+)
+def test_inconsistent_layout_is_refused(overrides: dict[str, Any], complaint: str) -> None:
+    with pytest.raises(ValueError, match=complaint):
+        EngineConfig.from_overrides(overrides)

@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soxr
+
+from fingerprints.config import EngineConfig
+from fingerprints.hashes import hash_peaks, pack, pair_peaks, unpack
+from fingerprints.peaks import Peaks, find_peaks
+from fingerprints.pipeline import fingerprint_for_index
+from testsupport.codecs import write_audio
+from testsupport.music import synth_song
+
+
+@pytest.fixture
+def song_peaks(config: EngineConfig) -> Peaks:
+    return find_peaks(synth_song(21, 15, sample_rate=config.sample_rate), config)
+
+
+def field_limits(config: EngineConfig) -> tuple[int, int, int]:
+    """Largest anchor bin, largest |bin delta| and largest frame delta the layout can hold."""
+    max_anchor = (1 << config.anchor_bin_bits) - 1
+    max_delta_bin = (1 << (config.delta_bin_bits - 1)) - 1
+    return max_anchor, max_delta_bin, (1 << config.delta_frame_bits) - 1
+
+
+def assert_round_trip(
+    anchor_bins: np.ndarray, delta_bins: np.ndarray, delta_frames: np.ndarray, config: EngineConfig
+) -> None:
+    values = pack(anchor_bins, delta_bins, delta_frames, config)
+    assert values.dtype == np.int64
+    width = config.anchor_bin_bits + config.delta_bin_bits + config.delta_frame_bits
+    assert np.all((values >= 0) & (values < 1 << width))
+    for unpacked, original in zip(unpack(values, config), (anchor_bins, delta_bins, delta_frames)):
+        np.testing.assert_array_equal(unpacked, original)
+
+
+def test_pack_round_trips_random_fields(config: EngineConfig) -> None:
+    max_anchor, max_delta_bin, max_delta_frames = field_limits(config)
+    rng = np.random.default_rng(5)
+    n = 10_000
+
+    assert_round_trip(
+        rng.integers(0, max_anchor + 1, n),
+        rng.integers(-max_delta_bin, max_delta_bin + 1, n),
+        rng.integers(0, max_delta_frames + 1, n),
+        config,
+    )
+
+
+def test_pack_round_trips_extreme_fields(config: EngineConfig) -> None:
+    max_anchor, max_delta_bin, max_delta_frames = field_limits(config)
+    corners = np.array(
+        [
+            (a, b, f)
+            for a in (0, max_anchor)
+            for b in (-max_delta_bin - 1, -max_delta_bin, 0, max_delta_bin)
+            for f in (0, max_delta_frames)
+        ]
+    )
+
+    assert_round_trip(corners[:, 0], corners[:, 1], corners[:, 2], config)
+    assert len(np.unique(pack(corners[:, 0], corners[:, 1], corners[:, 2], config))) == len(corners)
+
+
+def test_pairs_stay_in_the_target_zone(song_peaks: Peaks, config: EngineConfig) -> None:
+    anchors, targets = pair_peaks(song_peaks, config)
+
+    assert len(anchors) > 2 * len(song_peaks)
+    delta_frames = song_peaks.frames[targets] - song_peaks.frames[anchors]
+    delta_bins = song_peaks.bins[targets] - song_peaks.bins[anchors]
+    assert delta_frames.min() >= config.target_min_frames
+    assert delta_frames.max() <= config.target_max_frames
+    assert np.abs(delta_bins).max() <= config.target_max_bins
+    assert np.bincount(anchors).max() <= config.fan_out
+
+
+def test_pairs_are_the_first_peaks_of_each_zone() -> None:
+    """Random crowded peaks against the definition written as a plain loop."""
+    config = EngineConfig(fan_out=2, target_max_frames=8, target_max_bins=30)
+    rng = np.random.default_rng(3)
+    frames = np.sort(rng.integers(0, 100, 300)).astype(np.int32)
+    peaks = Peaks(frames, rng.integers(10, 200, 300).astype(np.int32))
+
+    expected = []
+    for a in range(len(frames)):
+        zone = [
+            t
+            for t in range(a + 1, len(frames))
+            if config.target_min_frames <= frames[t] - frames[a] <= config.target_max_frames
+            and abs(peaks.bins[t] - peaks.bins[a]) <= config.target_max_bins
+        ]
+        expected += [(a, t) for t in zone[: config.fan_out]]
+
+    anchors, targets = pair_peaks(peaks, config)
+    assert list(zip(anchors.tolist(), targets.tolist())) == expected
+
+
+def test_too_few_peaks_make_no_pairs(config: EngineConfig) -> None:
+    one = Peaks(np.array([3], np.int32), np.array([40], np.int32))
+
+    anchors, targets = pair_peaks(one, config)
+
+    assert len(anchors) == len(targets) == 0
+    assert len(hash_peaks(one, config)) == 0
+
+
+def test_hash_fields_describe_the_pairs(song_peaks: Peaks, config: EngineConfig) -> None:
+    anchors, targets = pair_peaks(song_peaks, config)
+
+    hashes = hash_peaks(song_peaks, config)
+
+    anchor_bins, delta_bins, delta_frames = unpack(hashes.values, config)
+    np.testing.assert_array_equal(hashes.frames, song_peaks.frames[anchors])
+    frames, bins = song_peaks.frames, song_peaks.bins
+    np.testing.assert_array_equal(anchor_bins, bins[anchors])
+    np.testing.assert_array_equal(delta_bins, bins[targets] - bins[anchors])
+    np.testing.assert_array_equal(delta_frames, frames[targets] - frames[anchors])
+
+
+def test_hashes_are_deterministic(config: EngineConfig) -> None:
+    samples = synth_song(22, 10, sample_rate=config.sample_rate)
+
+    first = hash_peaks(find_peaks(samples, config), config)
+    second = hash_peaks(find_peaks(samples.copy(), config), config)
+
+    assert len(first) > 0
+    np.testing.assert_array_equal(first.values, second.values)
+    np.testing.assert_array_equal(first.frames, second.frames)
+
+
+def test_source_format_and_rate_barely_change_the_hashes(
+    tmp_path: Path, config: EngineConfig
+) -> None:
+    song = synth_song(23, 15, sample_rate=44100)
+    flac = write_audio(tmp_path / "song.flac", song, 44100)
+    wav = write_audio(tmp_path / "song.wav", soxr.resample(song, 44100, 48000), 48000)
+
+    pairs = [
+        set(zip(f.hashes.values.tolist(), f.hashes.frames.tolist()))
+        for f in (fingerprint_for_index(flac, config), fingerprint_for_index(wav, config))
+    ]
+
+    shared = len(pairs[0] & pairs[1])
+    assert shared >= 0.9 * len(pairs[0])
+    assert shared >= 0.9 * len(pairs[1])

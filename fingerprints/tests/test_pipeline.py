@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from fingerprints.config import EngineConfig
+from fingerprints.errors import NoUsableSound, TooLong
+from fingerprints.pipeline import fingerprint_for_index, fingerprint_for_query
+from fingerprints.spectrogram import frame_count
+from testsupport.codecs import write_audio
+from testsupport.music import SAMPLE_RATE, synth_song
+
+
+def write_song(folder: Path, seconds: float) -> Path:
+    return write_audio(folder / f"song_{seconds:g}s.flac", synth_song(31, seconds), SAMPLE_RATE)
+
+
+@pytest.fixture
+def silent_wav(tmp_path: Path) -> Path:
+    return write_audio(tmp_path / "silence.wav", np.zeros(5 * SAMPLE_RATE, np.float32), SAMPLE_RATE)
+
+
+def test_index_fingerprints_a_whole_song(tmp_path: Path, config: EngineConfig) -> None:
+    fingerprint = fingerprint_for_index(write_song(tmp_path, 10), config)
+
+    assert fingerprint.complete
+    assert fingerprint.duration_seconds == pytest.approx(10, abs=0.1)
+    assert len(fingerprint.hashes) > 0
+    assert fingerprint.peaks.frames.max() > frame_count(9 * config.sample_rate, config)
+
+
+def test_index_refuses_silence(silent_wav: Path, config: EngineConfig) -> None:
+    with pytest.raises(NoUsableSound, match="no usable sound"):
+        fingerprint_for_index(silent_wav, config)
+
+
+def test_index_refuses_a_file_over_the_limit(tmp_path: Path, config: EngineConfig) -> None:
+    short_limit = dataclasses.replace(config, max_index_seconds=5.0)
+
+    with pytest.raises(TooLong, match="limit"):
+        fingerprint_for_index(write_song(tmp_path, 10), short_limit)
+
+
+def test_query_of_silence_is_empty(silent_wav: Path, config: EngineConfig) -> None:
+    fingerprint = fingerprint_for_query(silent_wav, config)
+
+    assert len(fingerprint.hashes) == 0
+    assert len(fingerprint.peaks) == 0
+    assert fingerprint.duration_seconds == pytest.approx(5, abs=0.1)
+
+
+def test_long_query_analyses_only_its_start(tmp_path: Path, config: EngineConfig) -> None:
+    fingerprint = fingerprint_for_query(write_song(tmp_path, 60), config)
+
+    assert not fingerprint.complete
+    assert fingerprint.duration_seconds == pytest.approx(config.max_query_seconds, abs=0.1)
+    analysed_frames = frame_count(round(config.max_query_seconds * config.sample_rate), config)
+    assert fingerprint.peaks.frames.max() < analysed_frames
+    assert fingerprint.hashes.frames.max() > 0.9 * analysed_frames

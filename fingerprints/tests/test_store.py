@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from django.db import connections
+from django.test.utils import CaptureQueriesContext
+
+from conftest import BOTH_DATABASES
+from fingerprints.hashes import Hashes
+from fingerprints.store import FingerprintStore, Lookup
+
+pytestmark = pytest.mark.django_db(databases=BOTH_DATABASES)
+
+
+def make_hashes(values: list[int], frames: list[int]) -> Hashes:
+    return Hashes(np.array(values, np.int64), np.array(frames, np.int32))
+
+
+def occurrences(lookup: Lookup) -> set[tuple[int, int, int]]:
+    """(hash, song id, frame) of every row found."""
+    return set(zip(lookup.hashes.tolist(), lookup.song_ids.tolist(), lookup.frames.tolist()))
+
+
+def random_hashes(seed: int, n: int) -> Hashes:
+    rng = np.random.default_rng(seed)
+    return Hashes(rng.integers(0, 1 << 23, n), rng.integers(0, 1 << 16, n).astype(np.int32))
+
+
+@pytest.fixture
+def two_songs(store: FingerprintStore) -> FingerprintStore:
+    """Song 7 and song 8 share hash 100 (at different frames)."""
+    store.add(7, make_hashes([100, 200, 300], [0, 5, (1 << 20) + 3]))
+    store.add(8, make_hashes([100, 400], [9, 12]))
+    return store
+
+
+def test_lookup_finds_song_ids_and_frames(two_songs: FingerprintStore) -> None:
+    found = two_songs.lookup(np.array([100, 300, 300, 999]))
+
+    assert len(found) == 3
+    assert occurrences(found) == {(100, 7, 0), (100, 8, 9), (300, 7, (1 << 20) + 3)}
+
+
+def test_lookup_of_nothing_finds_nothing(two_songs: FingerprintStore) -> None:
+    assert len(two_songs.lookup(np.array([], np.int64))) == 0
+
+
+def test_add_counts_distinct_rows(store: FingerprintStore) -> None:
+    assert store.add(3, make_hashes([50, 50, 50, 60], [1, 1, 2, 1])) == 3
+    assert store.count() == 3
+
+
+def test_add_again_replaces(two_songs: FingerprintStore) -> None:
+    two_songs.add(7, make_hashes([100, 200, 300], [0, 5, (1 << 20) + 3]))
+    assert two_songs.count() == 5
+    assert len(two_songs.lookup(np.array([100, 200, 300]))) == 4
+
+    two_songs.add(7, make_hashes([500], [1]))
+    assert two_songs.count() == 3
+    assert occurrences(two_songs.lookup(np.array([100, 200, 300, 500]))) == {
+        (100, 8, 9),
+        (500, 7, 1),
+    }
+
+
+def test_delete_removes_only_that_song(two_songs: FingerprintStore) -> None:
+    assert two_songs.delete([7, 12345]) == 3
+
+    assert two_songs.count() == 2
+    assert two_songs.song_ids() == {8}
+    assert occurrences(two_songs.lookup(np.array([100, 200, 300, 400]))) == {
+        (100, 8, 9),
+        (400, 8, 12),
+    }
+
+
+def test_count_and_song_ids(two_songs: FingerprintStore) -> None:
+    assert two_songs.count() == 5
+    assert two_songs.song_ids() == {7, 8}
+
+    two_songs.delete([7, 8])
+
+    assert two_songs.count() == 0
+    assert two_songs.song_ids() == set()
+
+
+@pytest.mark.parametrize("n_hashes", [10, 5000])
+def test_lookup_is_one_statement(store: FingerprintStore, n_hashes: int) -> None:
+    stored = random_hashes(1, 20_000)
+    store.add(1, stored)
+
+    with CaptureQueriesContext(connections["fingerprints"]) as queries:
+        found = store.lookup(stored.values[:n_hashes])
+
+    assert len(queries.captured_queries) == 1
+    assert set(found.hashes.tolist()) == set(stored.values[:n_hashes].tolist())
+
+
+def test_lookup_seeks_the_primary_key(store: FingerprintStore) -> None:
+    """Explains the statement the store really ran, as captured, not a copy of its SQL."""
+    store.add(1, random_hashes(2, 5000))
+    with CaptureQueriesContext(connections["fingerprints"]) as queries:
+        store.lookup(np.arange(100))
+    (statement,) = [query["sql"] for query in queries.captured_queries]
+
+    with connections["fingerprints"].cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {statement}")
+        plan = [row[-1] for row in cursor.fetchall()]
+
+    assert any(step.startswith("SEARCH fingerprint USING PRIMARY KEY") for step in plan), plan
+    assert not any(step.startswith("SCAN fingerprint") for step in plan), plan

@@ -1,0 +1,65 @@
+"""``manage.py recognize FILE [FILE ...] [--json]``: name the song in each clip."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from fingerprints.errors import AudioError
+from fingerprints.wiring import engine_config, fingerprint_store
+from recognition.presenters import recognition_json
+from recognition.services import recognize
+
+
+class Command(BaseCommand):
+    help = "Recognise the song in each audio file."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
+        parser.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        config = engine_config()
+        store = fingerprint_store(config)
+        failed = 0
+        for path in options["files"]:
+            started = time.perf_counter()
+            try:
+                result = recognize(path, store=store, config=config)
+            except AudioError as error:
+                failed += 1
+                elapsed_ms = (time.perf_counter() - started) * 1000
+                self._error(path, error, elapsed_ms, as_json=options["json"])
+                continue
+            if options["json"]:
+                line = json.dumps({"path": str(path), **recognition_json(result, with_paths=True)})
+            else:
+                line = f"{path}: {_describe(result)}"
+            self.stdout.write(line)
+        if failed:
+            raise CommandError(f"{failed} file(s) could not be recognised")
+
+    def _error(self, path: Path, error: AudioError, elapsed_ms: float, *, as_json: bool) -> None:
+        self.stderr.write(f"error: {path}: {error}")
+        if as_json:
+            body = {"code": error.code, "message": str(error)}
+            payload = {"path": str(path), "error": body, "elapsed_ms": round(elapsed_ms, 1)}
+            self.stdout.write(json.dumps(payload))
+
+
+def _describe(result: Any) -> str:
+    timing = f"[{result.elapsed_ms:.0f} ms]"
+    if result.match is None:
+        return f"no match {timing}"
+    song = result.match.song
+    album = f" ({song.album.title})" if song.album else ""
+    minutes, seconds = divmod(int(result.match.offset_seconds), 60)
+    return (
+        f"{song.title} — {song.artist.name}{album} at {minutes}:{seconds:02d}, "
+        f"confidence {result.match.confidence:.2f}, "
+        f"{result.match.aligned_matches} aligned matches {timing}"
+    )

@@ -1,0 +1,123 @@
+"""Offset-histogram voting: which song do a clip's hashes line up with, and where?
+
+Pure numpy on arrays; knows nothing of Django, storage or the catalog.
+
+A query hash found in a song at frame ``t_db`` while it sits at ``t_query`` in the clip votes
+for the offset ``t_db − t_query``. The true song collects many votes at one offset (the clip's
+start inside it); chance collisions scatter over all offsets of all songs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from fingerprints.config import EngineConfig
+from fingerprints.hashes import Hashes
+from fingerprints.store import Lookup
+
+#: Added to offsets before packing with the song id so that negative offsets sort correctly.
+_OFFSET_BIAS = 1 << 30
+_SONG_SHIFT = 32
+
+
+@dataclass(frozen=True)
+class Hits:
+    """One row per (query hash, stored occurrence) pair, as parallel int64 arrays."""
+
+    song_ids: np.ndarray
+    song_frames: np.ndarray
+    query_frames: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.song_ids)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A song's best offset and the votes within the alignment tolerance of it."""
+
+    song_id: int
+    aligned_matches: int
+    offset_frames: int
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of voting. ``winner`` is None when no song stands out enough."""
+
+    winner: Candidate | None
+    confidence: float
+    #: Best candidates, strongest first (the winner, if any, included).
+    candidates: list[Candidate]
+    #: Votes expected in an offset window by chance alone.
+    background: float
+
+
+def join_hits(query: Hashes, lookup: Lookup) -> Hits:
+    """Pair every stored occurrence with every query frame that has the same hash."""
+    order = np.argsort(query.values, kind="stable")
+    values, frames = query.values[order], query.frames[order].astype(np.int64)
+    first = np.searchsorted(values, lookup.hashes, side="left")
+    counts = np.searchsorted(values, lookup.hashes, side="right") - first
+    row = np.repeat(np.arange(len(lookup)), counts)
+    within = np.arange(len(row)) - np.repeat(np.cumsum(counts) - counts, counts)
+    return Hits(lookup.song_ids[row], lookup.frames[row], frames[first[row] + within])
+
+
+def best_alignments(hits: Hits, tolerance_frames: int) -> list[Candidate]:
+    """Each song's best offset, counting votes within ±``tolerance_frames`` of it; strongest
+    first."""
+    if len(hits) == 0:
+        return []
+    offsets = hits.song_frames - hits.query_frames + _OFFSET_BIAS
+    keys, counts = np.unique((hits.song_ids << _SONG_SHIFT) | offsets, return_counts=True)
+    windowed = np.zeros_like(counts)
+    for shift in range(-tolerance_frames, tolerance_frames + 1):
+        at = np.searchsorted(keys, keys + shift).clip(max=len(keys) - 1)
+        windowed += np.where(keys[at] == keys + shift, counts[at], 0)
+    songs = keys >> _SONG_SHIFT
+    order = np.lexsort((-windowed, songs))
+    best = order[np.r_[True, songs[order][1:] != songs[order][:-1]]]
+    best = best[np.argsort(-windowed[best], kind="stable")]
+    return [
+        Candidate(int(songs[i]), int(windowed[i]), int((keys[i] & 0xFFFFFFFF) - _OFFSET_BIAS))
+        for i in best
+    ]
+
+
+def decide(hits: Hits, config: EngineConfig) -> Verdict:
+    """Vote, then name the winner only if it stands clear of the runner-up and the background.
+
+    ``confidence`` = 1 − reference / winner's aligned matches, where the reference is the
+    largest of the runner-up song's aligned matches, the background and one vote: 0 for a tie,
+    near 1 for a winner far above everything else.
+    """
+    candidates = best_alignments(hits, config.alignment_tolerance_frames)
+    shown = candidates[: config.runner_up_count + 1]
+    if not candidates:
+        return Verdict(None, 0.0, [], 0.0)
+    top = candidates[0]
+    runner_up = candidates[1].aligned_matches if len(candidates) > 1 else 0
+    background = _background(hits, top, config.alignment_tolerance_frames)
+    reference = max(float(runner_up), background, 1.0)
+    confidence = max(0.0, 1.0 - reference / top.aligned_matches)
+    named = (
+        top.aligned_matches >= config.min_aligned_matches
+        and top.aligned_matches >= config.min_margin_ratio * reference
+    )
+    return Verdict(top if named else None, confidence if named else 0.0, shown, background)
+
+
+def _background(hits: Hits, top: Candidate, tolerance_frames: int) -> float:
+    """Votes per offset window if the hits outside the top window were spread evenly over the
+    (song, offset) pairs they fall on."""
+    offsets = hits.song_frames - hits.query_frames
+    outside = ~(
+        (hits.song_ids == top.song_id) & (np.abs(offsets - top.offset_frames) <= tolerance_frames)
+    )
+    if not outside.any():
+        return 0.0
+    occupied = len(np.unique((hits.song_ids[outside] << _SONG_SHIFT) | (offsets[outside] + _OFFSET_BIAS)))
+    return float(outside.sum()) / occupied * (2 * tolerance_frames + 1)

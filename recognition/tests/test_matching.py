@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from fingerprints.config import EngineConfig
+from fingerprints.hashes import Hashes
+from fingerprints.store import Lookup
+from recognition.matching import Hits, best_alignments, decide, join_hits
+
+
+def _hits(*groups: tuple[int, np.ndarray, np.ndarray]) -> Hits:
+    """Concatenate (song id, song frames, query frames) groups into Hits."""
+    return Hits(
+        np.concatenate([np.full(len(s), song) for song, s, _ in groups]).astype(np.int64),
+        np.concatenate([s for _, s, _ in groups]).astype(np.int64),
+        np.concatenate([q for _, _, q in groups]).astype(np.int64),
+    )
+
+
+def _aligned(song: int, offset: int, count: int, jitter: np.ndarray | int = 0) -> tuple:
+    query = np.arange(count) * 3
+    return song, query + offset + jitter, query
+
+
+def _chance(seed: int, count: int, songs: int = 50) -> list[tuple]:
+    rng = np.random.default_rng(seed)
+    return [
+        (int(s), rng.integers(0, 20000, 1), rng.integers(0, 400, 1))
+        for s in rng.integers(1, songs, count)
+    ]
+
+
+def test_recovers_the_song_and_offset_among_chance_hits(config: EngineConfig) -> None:
+    verdict = decide(_hits(_aligned(7, 1234, 40), *_chance(0, 500)), config)
+
+    assert verdict.winner is not None
+    assert (verdict.winner.song_id, verdict.winner.offset_frames) == (7, 1234)
+    assert verdict.winner.aligned_matches >= 40
+    assert verdict.confidence > 0.8
+    assert verdict.background < 5
+
+
+def test_votes_one_frame_apart_count_together(config: EngineConfig) -> None:
+    jitter = np.random.default_rng(1).integers(-1, 2, 30)
+    verdict = decide(_hits(_aligned(3, 500, 30, jitter), *_chance(2, 200)), config)
+
+    assert verdict.winner is not None and verdict.winner.song_id == 3
+    assert verdict.winner.aligned_matches >= 25
+    assert abs(verdict.winner.offset_frames - 500) <= 1
+
+
+def test_negative_offsets_are_recovered() -> None:
+    [best] = best_alignments(_hits(_aligned(2, -40, 12)), tolerance_frames=1)
+    assert (best.song_id, best.offset_frames, best.aligned_matches) == (2, -40, 12)
+
+
+def test_runner_up_songs_are_reported_strongest_first(config: EngineConfig) -> None:
+    hits = _hits(_aligned(1, 10, 60), _aligned(2, 99, 9), _aligned(3, 5, 4))
+    verdict = decide(hits, config)
+
+    assert [c.song_id for c in verdict.candidates] == [1, 2, 3]
+    assert [c.aligned_matches for c in verdict.candidates] == [60, 9, 4]
+
+
+@pytest.mark.parametrize(
+    "groups",
+    [
+        pytest.param([], id="no hits"),
+        pytest.param(_chance(3, 800), id="chance only"),
+        pytest.param([_aligned(1, 10, 30), _aligned(2, 70, 28)], id="two songs neck and neck"),
+        pytest.param([_aligned(1, 10, 6)], id="too few aligned"),
+    ],
+)
+def test_no_song_is_named_without_a_clear_winner(groups: list[tuple], config: EngineConfig) -> None:
+    verdict = decide(_hits(*groups) if groups else _hits(_aligned(1, 0, 0)), config)
+
+    assert verdict.winner is None
+    assert verdict.confidence == 0.0
+
+
+def test_join_pairs_every_occurrence_with_every_query_time() -> None:
+    query = Hashes(np.array([5, 9, 5, 7]), np.array([0, 1, 2, 3], np.int32))
+    lookup = Lookup(hashes=np.array([5, 9, 9, 4]), song_ids=np.array([1, 1, 2, 3]), frames=np.array([10, 11, 30, 40]))
+
+    hits = join_hits(query, lookup)
+
+    pairs = sorted(zip(hits.song_ids.tolist(), hits.song_frames.tolist(), hits.query_frames.tolist()))
+    assert pairs == [(1, 10, 0), (1, 10, 2), (1, 11, 1), (2, 30, 1)]

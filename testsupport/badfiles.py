@@ -1,0 +1,48 @@
+"""Files that are not usable audio, each made the way it happens in real life."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from .codecs import write_audio
+from .music import SAMPLE_RATE, synth_song
+
+
+def text_renamed_mp3(folder: Path) -> Path:
+    path = folder / "notes.mp3"
+    path.write_text("Shopping list:\n- eggs\n- milk\n" * 50)
+    return path
+
+
+def empty_file(folder: Path) -> Path:
+    path = folder / "empty.wav"
+    path.write_bytes(b"")
+    return path
+
+
+def truncated_flac(folder: Path) -> Path:
+    whole = write_audio(folder / "whole.flac", synth_song(7, seconds=10), SAMPLE_RATE)
+    path = folder / "truncated.flac"
+    path.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    whole.unlink()
+    return path
+
+
+def silent_wav(folder: Path) -> Path:
+    return write_audio(folder / "silence.wav", np.zeros(10 * SAMPLE_RATE, np.float32), SAMPLE_RATE)
+
+
+def missing_path(folder: Path) -> Path:
+    return folder / "no-such-song.flac"
+
+
+#: name → maker, with the words the error message must contain.
+BAD_FILES: dict[str, tuple[Callable[[Path], Path], str]] = {
+    "text renamed .mp3": (text_renamed_mp3, "not a recognised audio file"),
+    "empty file": (empty_file, "empty"),
+    "truncated file": (truncated_flac, "cut short"),
+    "missing path": (missing_path, "no such file"),
+}
