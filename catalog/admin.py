@@ -16,7 +16,14 @@ class AlbumAdmin(admin.ModelAdmin):
 
 @admin.register(Song)
 class SongAdmin(admin.ModelAdmin):
-    list_display = ["title", "artist", "album", "duration_seconds", "fingerprint_count", "indexed_at"]
+    list_display = [
+        "title",
+        "artist",
+        "album",
+        "duration_seconds",
+        "fingerprint_count",
+        "indexed_at",
+    ]
     list_filter = ["artist"]
     search_fields = ["title", "artist__name", "album__title"]
     readonly_fields = [

@@ -28,7 +28,8 @@ from .tags import SongTags, read_tags
 #: Files with these extensions are picked up when a folder is indexed; a file named
 #: explicitly is tried whatever its name.
 AUDIO_EXTENSIONS = frozenset(
-    ".wav .wave .flac .ogg .oga .opus .mp3 .m4a .aac .mp4 .webm .aif .aiff .wma .mka".split()
+    {".wav", ".wave", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".m4a", ".aac", ".mp4", ".webm"}
+    | {".aif", ".aiff", ".wma", ".mka"}
 )
 
 
@@ -54,6 +55,14 @@ class Outcome:
     song: Song | None = None
     duration_seconds: float = 0.0
     fingerprints: int = 0
+
+
+@dataclass
+class Plan:
+    """Files to fingerprint (with their content hash) and files already settled."""
+
+    to_index: list[tuple[Path, str]] = dataclasses.field(default_factory=list)
+    settled: list[Outcome] = dataclasses.field(default_factory=list)
 
 
 def find_audio_files(paths: Iterable[Path]) -> Iterator[Path | Outcome]:
@@ -86,7 +95,9 @@ def analyse_file(path: Path, sha256: str, config: EngineConfig) -> AnalysedFile 
     except AudioError as error:
         return Outcome(path, Status.FAILED, str(error))
     except Exception as error:  # a decoder crash on one odd file must not stop the others
-        return Outcome(path, Status.FAILED, f"could not be decoded ({type(error).__name__}: {error})")
+        return Outcome(
+            path, Status.FAILED, f"could not be decoded ({type(error).__name__}: {error})"
+        )
     return AnalysedFile(path, sha256, read_tags(path), fingerprint)
 
 
@@ -97,27 +108,31 @@ class Indexer:
         self.store = store
         self.config = config
 
-    def index_paths(
-        self, paths: Sequence[Path], *, reindex: bool = False, workers: int = 1
-    ) -> Iterator[Outcome]:
-        """Index every audio file under ``paths``, yielding one Outcome per file."""
-        pending: list[tuple[Path, str]] = []
+    def plan(self, paths: Sequence[Path], *, reindex: bool = False) -> Plan:
+        """Find the audio files under ``paths`` and settle those that need no fingerprinting."""
+        plan = Plan()
         seen: set[str] = set()
         for item in find_audio_files(paths):
             if isinstance(item, Outcome):
-                yield item
+                plan.settled.append(item)
                 continue
             try:
                 sha256 = file_sha256(item)
             except OSError as error:
-                yield Outcome(item, Status.FAILED, f"cannot be read ({error.strerror})")
+                plan.settled.append(
+                    Outcome(item, Status.FAILED, f"cannot be read ({error.strerror})")
+                )
                 continue
             if sha256 in seen or (not reindex and self._indexed_song(sha256)):
-                yield Outcome(item, Status.SKIPPED, "already indexed")
+                plan.settled.append(Outcome(item, Status.SKIPPED, "already indexed"))
                 continue
             seen.add(sha256)
-            pending.append((item, sha256))
-        for analysed in self._analyse(pending, workers):
+            plan.to_index.append((item, sha256))
+        return plan
+
+    def run(self, plan: Plan, *, workers: int = 1) -> Iterator[Outcome]:
+        """Fingerprint and store the planned files, yielding one Outcome per file."""
+        for analysed in self._analyse(plan.to_index, workers):
             yield self._save(analysed)
 
     def index_into(self, song: Song, path: Path) -> Outcome:

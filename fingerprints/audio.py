@@ -127,7 +127,9 @@ def _open_pyav(source: Source) -> _Stream:
         raise NotAudio("the file has no audio stream")
     stream = container.streams.audio[0]
     declared = container.duration / av.time_base if container.duration else None
-    return _Stream(stream.rate or stream.codec_context.sample_rate, declared, _pyav_blocks(container))
+    return _Stream(
+        stream.rate or stream.codec_context.sample_rate, declared, _pyav_blocks(container)
+    )
 
 
 def _pyav_blocks(container: av.container.InputContainer) -> Generator[np.ndarray, None, None]:

@@ -63,6 +63,4 @@ def fingerprint_for_query(source: Source, config: EngineConfig) -> Fingerprint:
 
 def _fingerprint_decoded(decoded: DecodedAudio, config: EngineConfig) -> Fingerprint:
     peaks = find_peaks(decoded.samples, config)
-    return Fingerprint(
-        hash_peaks(peaks, config), peaks, decoded.duration_seconds, decoded.complete
-    )
+    return Fingerprint(hash_peaks(peaks, config), peaks, decoded.duration_seconds, decoded.complete)

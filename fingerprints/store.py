@@ -49,7 +49,8 @@ class FingerprintStore:
                 "INSERT INTO fingerprint (hash, song_time) VALUES (%s, %s)", rows.tolist()
             )
             cursor.execute(
-                "INSERT INTO fingerprinted_song (song_id, hash_count, hash_set) VALUES (%s, %s, %s)",
+                "INSERT INTO fingerprinted_song (song_id, hash_count, hash_set) "
+                "VALUES (%s, %s, %s)",
                 [song_id, len(rows), _encode_hash_set(rows[:, 0])],
             )
         return len(rows)

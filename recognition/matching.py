@@ -119,5 +119,7 @@ def _background(hits: Hits, top: Candidate, tolerance_frames: int) -> float:
     )
     if not outside.any():
         return 0.0
-    occupied = len(np.unique((hits.song_ids[outside] << _SONG_SHIFT) | (offsets[outside] + _OFFSET_BIAS)))
+    occupied = len(
+        np.unique((hits.song_ids[outside] << _SONG_SHIFT) | (offsets[outside] + _OFFSET_BIAS))
+    )
     return float(outside.sum()) / occupied * (2 * tolerance_frames + 1)

@@ -47,7 +47,9 @@ def _write_ffmpeg(path: Path, samples: np.ndarray, sample_rate: int, bitrate: in
         stream = container.add_stream(codec, rate=sample_rate, layout=layout)
         if bitrate:
             stream.bit_rate = bitrate
-        frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(planar), format="fltp", layout=layout)
+        frame = av.AudioFrame.from_ndarray(
+            np.ascontiguousarray(planar), format="fltp", layout=layout
+        )
         frame.sample_rate = sample_rate
         for packet in stream.encode(frame):
             container.mux(packet)

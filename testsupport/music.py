@@ -31,7 +31,15 @@ def synth_song(seed: int, seconds: float = 30.0, sample_rate: int = SAMPLE_RATE)
     return (out / np.max(np.abs(out)) * 0.89).astype(np.float32)
 
 
-def _melody(out, rng, beat, tonic, scale, brightness, sample_rate):  # noqa: ANN001, ANN202
+def _melody(
+    out: np.ndarray,
+    rng: np.random.Generator,
+    beat: float,
+    tonic: int,
+    scale: np.ndarray,
+    brightness: float,
+    sample_rate: int,
+) -> None:
     t, degree = 0.0, 7
     phrase = [(int(rng.integers(-2, 3)), rng.choice([0.5, 0.5, 1.0, 1.5])) for _ in range(16)]
     while t < len(out) / sample_rate - 1:
@@ -43,7 +51,14 @@ def _melody(out, rng, beat, tonic, scale, brightness, sample_rate):  # noqa: ANN
             t += length * beat
 
 
-def _chords_and_bass(out, rng, beat, tonic, scale, sample_rate):  # noqa: ANN001, ANN202
+def _chords_and_bass(
+    out: np.ndarray,
+    rng: np.random.Generator,
+    beat: float,
+    tonic: int,
+    scale: np.ndarray,
+    sample_rate: int,
+) -> None:
     bar = 4 * beat
     t = 0.0
     while t < len(out) / sample_rate - 1:
@@ -58,7 +73,16 @@ def _chords_and_bass(out, rng, beat, tonic, scale, sample_rate):  # noqa: ANN001
         t += bar
 
 
-def _note(out, start, length, midi, gain, brightness, sample_rate):  # noqa: ANN001, ANN202
+def _note(
+    out: np.ndarray,
+    start: float,
+    length: float,
+    midi: int,
+    gain: float,
+    brightness: float,
+    sample_rate: int,
+) -> None:
+    """Add a harmonic note with a quick attack and exponential decay to ``out``."""
     first = int(start * sample_rate)
     n = min(int(length * sample_rate), len(out) - first)
     if n <= 0:
@@ -73,7 +97,7 @@ def _note(out, start, length, midi, gain, brightness, sample_rate):  # noqa: ANN
     out[first : first + n] += (gain * tone * envelope).astype(np.float32)
 
 
-def _drums(out, rng, beat, sample_rate):  # noqa: ANN001, ANN202
+def _drums(out: np.ndarray, rng: np.random.Generator, beat: float, sample_rate: int) -> None:
     """Kick, snare and hi-hat on eighth notes, the groove varied a little every bar."""
     groove = rng.random((3, 8)) < np.array([[0.5], [0.3], [0.8]])
     groove[0, 0] = groove[1, 4] = True

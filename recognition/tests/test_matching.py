@@ -81,9 +81,15 @@ def test_no_song_is_named_without_a_clear_winner(groups: list[tuple], config: En
 
 def test_join_pairs_every_occurrence_with_every_query_time() -> None:
     query = Hashes(np.array([5, 9, 5, 7]), np.array([0, 1, 2, 3], np.int32))
-    lookup = Lookup(hashes=np.array([5, 9, 9, 4]), song_ids=np.array([1, 1, 2, 3]), frames=np.array([10, 11, 30, 40]))
+    lookup = Lookup(
+        hashes=np.array([5, 9, 9, 4]),
+        song_ids=np.array([1, 1, 2, 3]),
+        frames=np.array([10, 11, 30, 40]),
+    )
 
     hits = join_hits(query, lookup)
 
-    pairs = sorted(zip(hits.song_ids.tolist(), hits.song_frames.tolist(), hits.query_frames.tolist()))
+    pairs = sorted(
+        zip(hits.song_ids.tolist(), hits.song_frames.tolist(), hits.query_frames.tolist())
+    )
     assert pairs == [(1, 10, 0), (1, 10, 2), (1, 11, 1), (2, 30, 1)]

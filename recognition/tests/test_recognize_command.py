@@ -124,7 +124,9 @@ def test_readable_output_names_song_artist_album_and_position(
 def test_bad_files_get_their_error_and_the_others_go_on(
     indexed: SongLibrary, tmp_path: Path
 ) -> None:
-    good = write_audio(tmp_path / "good.wav", _clip(indexed, indexed.songs[1].samples, 3.0), indexed.sample_rate)
+    good = write_audio(
+        tmp_path / "good.wav", _clip(indexed, indexed.songs[1].samples, 3.0), indexed.sample_rate
+    )
     bad = {name: make(tmp_path) for name, (make, _) in BAD_FILES.items()}
     before = database_snapshot()
 

@@ -57,11 +57,21 @@ class Command(BaseCommand):
     def _index_all(self, indexer: Indexer, options: dict[str, Any]) -> list[Outcome]:
         if options["workers"] < 1:
             raise CommandError("--workers must be at least 1")
-        outcomes = []
-        results = indexer.index_paths(
-            options["paths"], reindex=options["reindex"], workers=options["workers"]
+        plan = indexer.plan(options["paths"], reindex=options["reindex"])
+        for outcome in plan.settled:
+            self._report(outcome)
+        outcomes = list(plan.settled)
+        results = indexer.run(plan, workers=options["workers"])
+        # tqdm draws on the raw stream: Django's OutputWrapper would end each redraw with a newline.
+        bar = tqdm(
+            results,
+            total=len(plan.to_index),
+            desc="indexing",
+            unit=" file",
+            file=self.stderr._out,
+            disable=None,
         )
-        with tqdm(results, desc="indexing", unit=" file", file=self.stderr._out, disable=None) as bar:
+        with bar:
             for outcome in bar:
                 self._report(outcome)
                 outcomes.append(outcome)
@@ -71,7 +81,9 @@ class Command(BaseCommand):
         if outcome.status is Status.FAILED:
             tqdm.write(f"error: {outcome.path}: {outcome.message}", file=self.stderr._out)
         elif outcome.message:
-            tqdm.write(f"{outcome.status.value}: {outcome.path}: {outcome.message}", file=self.stdout._out)
+            tqdm.write(
+                f"{outcome.status.value}: {outcome.path}: {outcome.message}", file=self.stdout._out
+            )
         else:
             tqdm.write(f"{outcome.status.value}: {outcome.path}", file=self.stdout._out)
 

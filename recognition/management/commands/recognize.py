@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from fingerprints.errors import AudioError
 from fingerprints.wiring import engine_config, fingerprint_store
 from recognition.presenters import recognition_json
-from recognition.services import recognize
+from recognition.services import Recognition, recognize
 
 
 class Command(BaseCommand):
@@ -51,7 +51,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(payload))
 
 
-def _describe(result: Any) -> str:
+def _describe(result: Recognition) -> str:
     timing = f"[{result.elapsed_ms:.0f} ms]"
     if result.match is None:
         return f"no match {timing}"
