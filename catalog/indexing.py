@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -180,7 +181,8 @@ class Indexer:
         catalog's own commit then fail, a new song's fingerprints are taken out again.
         """
         is_new = song.pk is None
-        song.source_path = str(analysed.path.resolve())
+        # Absolute, but symlinks kept: the path the person named is the one they know.
+        song.source_path = os.path.abspath(analysed.path)
         song.content_sha256 = analysed.sha256
         song.duration_seconds = analysed.fingerprint.duration_seconds
         song.indexed_at = timezone.now()

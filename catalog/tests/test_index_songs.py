@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -28,7 +29,7 @@ def test_indexes_a_folder_with_metadata_from_tags(
         assert song.artist.name == expected.artist
         assert song.album is not None and song.album.title == expected.album
         assert song.duration_seconds == pytest.approx(30.0, abs=0.05)
-        assert song.source_path == str(expected.path.resolve())
+        assert song.source_path == os.path.abspath(expected.path)
         assert len(song.content_sha256) == 64
         assert song.indexed_at is not None
         assert song.fingerprint_count > 1000
@@ -146,7 +147,7 @@ def test_song_id_fingerprints_a_song_entered_in_the_admin(
     second = run_command("index_songs", "--song-id", str(song.pk), str(song_library.songs[1].path))
     assert second.exit_code == 0, second.stderr
     song.refresh_from_db()
-    assert song.source_path == str(song_library.songs[1].path.resolve())
+    assert song.source_path == os.path.abspath(song_library.songs[1].path)
     assert store.count() == song.fingerprint_count
     assert Song.objects.count() == 1
 

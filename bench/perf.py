@@ -1,0 +1,488 @@
+"""Kazoom's performance benchmark on a folder of real music.
+
+Usage (from the repository root)::
+
+    .venv/bin/python bench/perf.py MUSIC_DIR [--clips 100] [--seed 0] [--workers 1]
+                                             [--keep DIR] [--json] [--out PATH]
+
+What it measures, in a fresh data directory:
+
+1. Indexing: ``manage.py index_songs MUSIC_DIR`` in a child process (both databases migrated
+   first): hours of audio, wall and CPU seconds, × real time per core (decoding included) and
+   the child's peak memory (max RSS). Then ``decode_audio`` alone over the same files, in this
+   process, to show how close indexing comes to the decoding limit.
+2. Storage: bytes of the fingerprint database (after a WAL checkpoint) and its rows, per hour of
+   audio and per row.
+3. Recognition: ``--clips`` random 5 s clips (seeded) cut from the indexed files and written as
+   WAV, each recognised once in this warm process: median and p95 milliseconds per call, and
+   the share named as the right song within 1 s of the right offset.
+
+It prints a table of these figures beside Kazoom's targets. ``--json`` prints the same figures
+as JSON instead of the table; ``--out PATH`` also writes the JSON to PATH. Progress goes to
+stderr. ``--keep DIR`` works in DIR (which must be empty or absent) and leaves the databases,
+the clips and the indexing log there; otherwise all of it goes in a temporary directory.
+
+Times are wall-clock and share the machine with whatever else runs: compare runs made on one
+quiet machine, and read the CPU seconds beside the wall seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import json
+import operator
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+import numpy as np
+import soundfile as sf
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+MANAGE_PY = REPO_ROOT / "manage.py"
+sys.path.insert(0, str(REPO_ROOT))
+
+import django  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.db import connections  # noqa: E402
+
+from fingerprints.audio import decode_audio  # noqa: E402
+from fingerprints.config import EngineConfig  # noqa: E402
+from fingerprints.routers import FINGERPRINTS_DB  # noqa: E402
+from fingerprints.store import FingerprintStore  # noqa: E402
+from fingerprints.wiring import engine_config, fingerprint_store  # noqa: E402
+
+if TYPE_CHECKING:
+    from recognition.services import SongMatch
+
+CLIP_SECONDS = 5.0
+#: Clips are written at a common recording rate, so recognition pays for resampling as a real
+#: query does.
+CLIP_SAMPLE_RATE = 22050
+OFFSET_TOLERANCE_SECONDS = 1.0
+#: ru_maxrss is in kibibytes on Linux, in bytes on macOS.
+_RSS_UNIT_BYTES = 1 if sys.platform == "darwin" else 1024
+_MIB = 1 << 20
+
+
+@dataclass(frozen=True)
+class ChildRun:
+    returncode: int
+    wall_seconds: float
+    cpu_seconds: float
+    peak_rss_bytes: int
+
+
+@dataclass(frozen=True)
+class IndexedSong:
+    path: Path
+    duration_seconds: float
+
+
+@dataclass(frozen=True)
+class Clip:
+    source: Path
+    start_seconds: float
+    path: Path
+
+
+@dataclass(frozen=True)
+class Indexing:
+    files: int
+    audio_hours: float
+    wall_seconds: float
+    cpu_seconds: float
+    workers: int
+    realtime_per_core: float
+    peak_memory_mib: float
+    decode_seconds: float
+    decode_realtime: float
+    #: Indexing speed per core over decode-only speed: 1.0 would mean decoding is all it does.
+    share_of_decode_speed: float
+
+
+@dataclass(frozen=True)
+class Storage:
+    bytes: int
+    rows: int
+    mb_per_hour: float
+    bytes_per_row: float
+
+
+@dataclass(frozen=True)
+class ClipResult:
+    source: str
+    start_seconds: float
+    elapsed_ms: float
+    #: "correct", "wrong offset", "wrong song" or "no match".
+    outcome: str
+    matched_source: str | None
+    matched_offset_seconds: float | None
+
+
+@dataclass(frozen=True)
+class Recognition:
+    clips: int
+    median_ms: float
+    p95_ms: float
+    correct_share: float
+    wrong_offset: int
+    wrong_song: int
+    no_match: int
+    results: list[ClipResult]
+
+
+@dataclass(frozen=True)
+class Target:
+    label: str
+    section: str
+    figure: str
+    comparison: str
+    limit: float
+    unit: str
+
+
+TARGETS = (
+    Target("indexing speed (per core)", "indexing", "realtime_per_core", ">=", 200, "× real time"),
+    Target("5 s query, median", "recognition", "median_ms", "<=", 30, "ms"),
+    Target("fingerprint storage", "storage", "mb_per_hour", "<=", 4, "MB/h"),
+    Target("indexing peak memory", "indexing", "peak_memory_mib", "<", 500, "MiB"),
+)
+_COMPARISONS: dict[str, Callable[[float, float], bool]] = {
+    ">=": operator.ge,
+    "<=": operator.le,
+    "<": operator.lt,
+}
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("music_dir", type=Path, metavar="MUSIC_DIR")
+    parser.add_argument("--clips", type=int, default=100, help="5 s clips to recognise")
+    parser.add_argument("--seed", type=int, default=0, help="seed for choosing the clips")
+    parser.add_argument("--workers", type=int, default=1, help="index_songs --workers")
+    parser.add_argument("--keep", type=Path, metavar="DIR", help="work in DIR and keep it")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of the table")
+    parser.add_argument("--out", type=Path, metavar="PATH", help="also write the JSON here")
+    args = parser.parse_args(argv)
+    if not args.music_dir.is_dir():
+        parser.error(f"no such folder: {args.music_dir}")
+    if args.clips < 1 or args.workers < 1:
+        parser.error("--clips and --workers must be at least 1")
+    if args.keep is not None and args.keep.exists() and any(args.keep.iterdir()):
+        parser.error(f"--keep needs an empty or new folder: {args.keep}")
+    return args
+
+
+@contextlib.contextmanager
+def workspace(keep: Path | None) -> Iterator[Path]:
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+        yield keep.resolve()
+        return
+    with tempfile.TemporaryDirectory(prefix="kazoom-bench-") as folder:
+        yield Path(folder)
+
+
+def progress(message: str) -> None:
+    print(f"[perf] {message}", file=sys.stderr, flush=True)
+
+
+def setup_django(data_dir: Path) -> None:
+    """Point this process, and the children it starts, at ``data_dir``."""
+    os.environ["KAZOOM_DATA_DIR"] = str(data_dir)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "kazoom_site.settings"
+    # Measure what a deployment runs, not the development default (which logs every query).
+    os.environ["DJANGO_DEBUG"] = "0"
+    django.setup()
+    # Load all the code the run needs now, as the indexing child does when it starts, so that
+    # both run the same source even if it is edited during the run.
+    importlib.import_module("recognition.services")
+
+
+def run_manage(args: Sequence[str], log: IO[bytes]) -> ChildRun:
+    """Run ``manage.py ARGS`` with its output going to ``log``.
+
+    ``os.wait4`` reports this one child's peak RSS; ``RUSAGE_CHILDREN`` would report the
+    largest of every child waited for so far, the migrations included.
+    """
+    log.flush()
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, str(MANAGE_PY), *args], cwd=REPO_ROOT, stdout=log, stderr=log
+    )
+    _, status, usage = os.wait4(child.pid, 0)
+    wall_seconds = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    return ChildRun(
+        child.returncode,
+        wall_seconds,
+        usage.ru_utime + usage.ru_stime,
+        usage.ru_maxrss * _RSS_UNIT_BYTES,
+    )
+
+
+def migrate(log: IO[bytes], log_path: Path) -> None:
+    for database in ("default", FINGERPRINTS_DB):
+        run = run_manage(["migrate", "--database", database, "--verbosity", "0"], log)
+        if run.returncode != 0:
+            raise SystemExit(f"migrating {database} failed; see {log_path}:\n{_tail(log_path)}")
+
+
+def index(music_dir: Path, workers: int, log: IO[bytes], log_path: Path) -> ChildRun:
+    run = run_manage(["index_songs", str(music_dir), "--workers", str(workers)], log)
+    if run.returncode != 0:
+        progress(f"index_songs exited with {run.returncode}; its log ends:\n{_tail(log_path)}")
+    return run
+
+
+def _tail(log_path: Path, lines: int = 20) -> str:
+    return "\n".join(log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def indexed_songs() -> list[IndexedSong]:
+    from catalog.models import Song  # the app registry is ready only after django.setup()
+
+    rows = Song.objects.exclude(indexed_at=None).values_list("source_path", "duration_seconds")
+    return [IndexedSong(Path(path), duration) for path, duration in rows.order_by("pk")]
+
+
+def time_decoding(songs: Sequence[IndexedSong], config: EngineConfig) -> float:
+    """Seconds to decode every song as indexing does, and nothing more."""
+    started = time.perf_counter()
+    for song in songs:
+        decode_audio(
+            song.path, sample_rate=config.sample_rate, max_seconds=config.max_index_seconds
+        )
+    return time.perf_counter() - started
+
+
+def indexing_figures(
+    songs: Sequence[IndexedSong], run: ChildRun, workers: int, decode_seconds: float
+) -> Indexing:
+    audio_seconds = sum(song.duration_seconds for song in songs)
+    realtime_per_core = audio_seconds / run.wall_seconds / workers
+    decode_realtime = audio_seconds / decode_seconds
+    return Indexing(
+        files=len(songs),
+        audio_hours=audio_seconds / 3600,
+        wall_seconds=run.wall_seconds,
+        cpu_seconds=run.cpu_seconds,
+        workers=workers,
+        realtime_per_core=realtime_per_core,
+        peak_memory_mib=run.peak_rss_bytes / _MIB,
+        decode_seconds=decode_seconds,
+        decode_realtime=decode_realtime,
+        share_of_decode_speed=realtime_per_core / decode_realtime,
+    )
+
+
+def measure_storage(store: FingerprintStore, audio_hours: float) -> Storage:
+    """Size of the fingerprint database once its write-ahead log is folded back in."""
+    with connections[FINGERPRINTS_DB].cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    database = Path(settings.DATABASES[FINGERPRINTS_DB]["NAME"])
+    files = (database, database.with_name(database.name + "-wal"))
+    size = sum(path.stat().st_size for path in files if path.exists())
+    rows = store.count()
+    return Storage(size, rows, size / 1e6 / audio_hours, size / rows if rows else 0.0)
+
+
+def pick_clips(songs: Sequence[IndexedSong], count: int, seed: int, folder: Path) -> list[Clip]:
+    """``count`` clips: a song drawn uniformly, then a start drawn uniformly within it."""
+    eligible = [song for song in songs if song.duration_seconds >= CLIP_SECONDS]
+    if not eligible:
+        raise SystemExit(f"no indexed song is {CLIP_SECONDS:g} s long or more")
+    rng = np.random.default_rng(seed)
+    clips = []
+    for number in range(count):
+        song = eligible[rng.integers(len(eligible))]
+        start = float(rng.uniform(0, song.duration_seconds - CLIP_SECONDS))
+        clips.append(Clip(song.path, round(start, 3), folder / f"clip_{number:04d}.wav"))
+    return clips
+
+
+def write_clips(clips: Sequence[Clip]) -> None:
+    """Cut every clip from its song, decoding each song once, as far as its last clip ends."""
+    for source in dict.fromkeys(clip.source for clip in clips):
+        mine = [clip for clip in clips if clip.source == source]
+        last_end = max(clip.start_seconds for clip in mine) + CLIP_SECONDS
+        samples = decode_audio(source, sample_rate=CLIP_SAMPLE_RATE, max_seconds=last_end).samples
+        for clip in mine:
+            first = int(clip.start_seconds * CLIP_SAMPLE_RATE)
+            piece = samples[first : first + int(CLIP_SECONDS * CLIP_SAMPLE_RATE)]
+            sf.write(clip.path, piece, CLIP_SAMPLE_RATE)
+
+
+def time_recognition(
+    clips: Sequence[Clip], store: FingerprintStore, config: EngineConfig
+) -> Recognition:
+    from recognition.services import recognize  # needs the app registry (django.setup())
+
+    recognize(clips[0].path, store=store, config=config)  # warm-up: imports, connection, caches
+    results = []
+    for clip in clips:
+        started = time.perf_counter()
+        result = recognize(clip.path, store=store, config=config)
+        results.append(_clip_result(clip, result.match, (time.perf_counter() - started) * 1000))
+    return recognition_figures(results)
+
+
+def _clip_result(clip: Clip, match: SongMatch | None, elapsed_ms: float) -> ClipResult:
+    return ClipResult(
+        source=str(clip.source),
+        start_seconds=clip.start_seconds,
+        elapsed_ms=elapsed_ms,
+        outcome=_outcome(clip, match),
+        matched_source=None if match is None else match.song.source_path,
+        matched_offset_seconds=None if match is None else match.offset_seconds,
+    )
+
+
+def _outcome(clip: Clip, match: SongMatch | None) -> str:
+    if match is None:
+        return "no match"
+    if Path(match.song.source_path) != clip.source:
+        return "wrong song"
+    if abs(match.offset_seconds - clip.start_seconds) > OFFSET_TOLERANCE_SECONDS:
+        return "wrong offset"
+    return "correct"
+
+
+def recognition_figures(results: list[ClipResult]) -> Recognition:
+    times = np.array([result.elapsed_ms for result in results])
+    outcomes = [result.outcome for result in results]
+    return Recognition(
+        clips=len(results),
+        median_ms=float(np.median(times)),
+        p95_ms=float(np.percentile(times, 95)),
+        correct_share=outcomes.count("correct") / len(results),
+        wrong_offset=outcomes.count("wrong offset"),
+        wrong_song=outcomes.count("wrong song"),
+        no_match=outcomes.count("no match"),
+        results=results,
+    )
+
+
+def check_targets(figures: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    checked = []
+    for target in TARGETS:
+        value = figures[target.section][target.figure]
+        met = _COMPARISONS[target.comparison](value, target.limit)
+        checked.append({**asdict(target), "value": value, "met": met})
+    return checked
+
+
+def benchmark(args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    data_dir, clip_dir, log_path = work / "data", work / "clips", work / "index.log"
+    clip_dir.mkdir(parents=True)
+    setup_django(data_dir)
+    config = engine_config()
+    store = fingerprint_store(config)
+    with log_path.open("wb") as log:
+        progress("migrating both databases")
+        migrate(log, log_path)
+        progress(f"indexing {args.music_dir} (index_songs --workers {args.workers})")
+        run = index(args.music_dir.resolve(), args.workers, log, log_path)
+    songs = indexed_songs()
+    if not songs:
+        raise SystemExit(f"nothing was indexed; see the log:\n{_tail(log_path)}")
+    progress(f"decoding {len(songs)} files alone")
+    indexing = indexing_figures(songs, run, args.workers, time_decoding(songs, config))
+    storage = measure_storage(store, indexing.audio_hours)
+    progress(f"writing {args.clips} clips")
+    clips = pick_clips(songs, args.clips, args.seed, clip_dir)
+    write_clips(clips)
+    progress("recognising the clips")
+    recognition = time_recognition(clips, store, config)
+    connections.close_all()
+    figures = {
+        "indexing": asdict(indexing),
+        "storage": asdict(storage),
+        "recognition": asdict(recognition),
+    }
+    settings_used = _settings_used(args, config)
+    return {"settings": settings_used, **figures, "targets": check_targets(figures)}
+
+
+def _settings_used(args: argparse.Namespace, config: EngineConfig) -> dict[str, Any]:
+    """The run's options and the engine config, so runs with different tunings stay apart."""
+    return {
+        "music_dir": str(args.music_dir),
+        "clips": args.clips,
+        "seed": args.seed,
+        "workers": args.workers,
+        "engine": asdict(config),
+    }
+
+
+def render_table(report: dict[str, Any]) -> str:
+    indexing, storage, recognition = report["indexing"], report["storage"], report["recognition"]
+    rows = [
+        ("Indexing", ""),
+        ("  files", f"{indexing['files']}"),
+        ("  audio", f"{indexing['audio_hours']:.2f} h"),
+        ("  wall time", f"{indexing['wall_seconds']:.1f} s ({indexing['cpu_seconds']:.1f} s CPU)"),
+        ("  speed per core", f"{indexing['realtime_per_core']:.0f}× real time"),
+        ("  peak memory (max RSS)", f"{indexing['peak_memory_mib']:.0f} MiB"),
+        ("  decoding alone", _decoding(indexing)),
+        ("  indexing / decoding speed", f"{indexing['share_of_decode_speed']:.2f}"),
+        ("Storage", ""),
+        ("  fingerprint database", f"{storage['bytes'] / 1e6:.1f} MB, {storage['rows']:,} rows"),
+        ("  per hour of audio", f"{storage['mb_per_hour']:.2f} MB/h"),
+        ("  per row", f"{storage['bytes_per_row']:.1f} bytes"),
+        ("Recognition", ""),
+        ("  clips", f"{recognition['clips']} × {CLIP_SECONDS:g} s"),
+        ("  time per query", _query_times(recognition)),
+        ("  right song and offset", f"{recognition['correct_share']:.1%}"),
+        ("  misses", _misses(recognition)),
+        ("Targets", ""),
+        *[_target_row(target) for target in report["targets"]],
+    ]
+    width = max(len(label) for label, _ in rows) + 2
+    return "\n".join(f"{label:<{width}}{value}".rstrip() for label, value in rows)
+
+
+def _decoding(indexing: dict[str, Any]) -> str:
+    return f"{indexing['decode_seconds']:.1f} s, {indexing['decode_realtime']:.0f}× real time"
+
+
+def _query_times(recognition: dict[str, Any]) -> str:
+    return f"median {recognition['median_ms']:.1f} ms, p95 {recognition['p95_ms']:.1f} ms"
+
+
+def _misses(recognition: dict[str, Any]) -> str:
+    return (
+        f"{recognition['no_match']} no match, {recognition['wrong_song']} wrong song, "
+        f"{recognition['wrong_offset']} wrong offset"
+    )
+
+
+def _target_row(target: dict[str, Any]) -> tuple[str, str]:
+    verdict = "met" if target["met"] else "MISSED"
+    figure = f"{target['value']:.2f} {target['unit']}"
+    limit = f"(target {target['comparison']} {target['limit']:g})"
+    return f"  {target['label']}", f"{figure}  {limit}  {verdict}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    with workspace(args.keep) as work:
+        report = benchmark(args, work)
+    text = json.dumps(report, indent=2, ensure_ascii=False)
+    if args.out is not None:
+        args.out.write_text(text + "\n", encoding="utf-8")
+    print(text if args.json else render_table(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
