@@ -150,7 +150,7 @@ class Indexer:
         analysed = analyse_file(path, sha256, self.config)
         if isinstance(analysed, Outcome):
             return analysed
-        return self._commit(song, analysed)
+        return self.commit(song, analysed)
 
     def _analyse(
         self, pending: list[tuple[Path, str]], workers: int
@@ -168,12 +168,12 @@ class Indexer:
         if isinstance(analysed, Outcome):
             return analysed
         song = self._indexed_song(analysed.sha256) or Song(content_sha256=analysed.sha256)
-        outcome = self._commit(song, analysed, tags=analysed.tags)
+        outcome = self.commit(song, analysed, tags=analysed.tags)
         if analysed.tags.warning:
             return dataclasses.replace(outcome, message=analysed.tags.warning)
         return outcome
 
-    def _commit(self, song: Song, analysed: AnalysedFile, tags: SongTags | None = None) -> Outcome:
+    def commit(self, song: Song, analysed: AnalysedFile, tags: SongTags | None = None) -> Outcome:
         """Save ``song`` (with ``tags`` applied, if given) and its fingerprints so that both
         databases have them or neither.
 

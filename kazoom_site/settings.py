@@ -97,3 +97,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 #: Overrides of ``fingerprints.config.EngineConfig`` fields, e.g. {"fan_out": 4}.
 KAZOOM: dict[str, object] = {}
+
+#: Largest clip accepted for recognition (web page and API), in bytes.
+KAZOOM_MAX_CLIP_BYTES = int(os.environ.get("KAZOOM_MAX_CLIP_BYTES", 20 * 1024 * 1024))
+#: Largest song file accepted by the admin's upload, in bytes.
+KAZOOM_MAX_SONG_BYTES = int(os.environ.get("KAZOOM_MAX_SONG_BYTES", 500 * 1024 * 1024))
+#: Where the admin keeps uploaded song files, under names the server makes.
+KAZOOM_LIBRARY_DIR = DATA_DIR / "library"
