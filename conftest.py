@@ -13,6 +13,7 @@ from fingerprints.config import EngineConfig
 from fingerprints.store import FingerprintStore
 from fingerprints.wiring import engine_config, fingerprint_store
 from testsupport.codecs import write_audio
+from testsupport.commands import run_command
 from testsupport.music import SAMPLE_RATE, synth_song
 
 BOTH_DATABASES = ["default", "fingerprints"]
@@ -52,6 +53,14 @@ def song_library(tmp_path_factory: pytest.TempPathFactory) -> SongLibrary:
         tags.save()
         songs.append(song)
     return SongLibrary(folder, songs, synth_song(99))
+
+
+@pytest.fixture
+def indexed(song_library: SongLibrary) -> SongLibrary:
+    """The song library, indexed (the test must allow both databases, transactionally)."""
+    run = run_command("index_songs", str(song_library.folder))
+    assert run.exit_code == 0, run.stderr
+    return song_library
 
 
 @pytest.fixture

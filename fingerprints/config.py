@@ -84,6 +84,8 @@ class EngineConfig:
     # --- Input limits -----------------------------------------------------------------------
     #: A query is recognised from its first this-many seconds; the rest is not decoded.
     max_query_seconds: float = 30.0
+    #: Shorter clips are refused: under a second holds too few peak pairs to tell songs apart.
+    min_query_seconds: float = 1.0
     #: Files longer than this are refused for indexing.
     max_index_seconds: float = 4 * 3600.0
 

@@ -27,5 +27,9 @@ class TooLong(AudioError):
     code = "too_long"
 
 
+class TooShort(AudioError):
+    code = "too_short"
+
+
 class NoUsableSound(AudioError):
     code = "no_usable_sound"

@@ -8,7 +8,7 @@ import numpy as np
 
 from .audio import DecodedAudio, Source, decode_audio
 from .config import EngineConfig
-from .errors import NoUsableSound, TooLong
+from .errors import NoUsableSound, TooLong, TooShort
 from .hashes import Hashes, hash_peaks
 from .peaks import Peaks, find_peaks
 
@@ -50,15 +50,29 @@ def fingerprint_for_index(source: Source, config: EngineConfig) -> Fingerprint:
     return fingerprint
 
 
-def fingerprint_for_query(source: Source, config: EngineConfig) -> Fingerprint:
-    """Fingerprint the first ``max_query_seconds`` of a clip to recognise.
+@dataclass(frozen=True)
+class Query:
+    """A clip to recognise: the audio that was analysed and its fingerprint."""
 
-    A silent clip yields an empty fingerprint, which matches nothing.
+    audio: DecodedAudio
+    fingerprint: Fingerprint
+
+
+def analyse_query(source: Source, config: EngineConfig) -> Query:
+    """Decode and fingerprint the first ``max_query_seconds`` of a clip to recognise.
+
+    Refuses clips shorter than ``min_query_seconds``; a silent clip yields an empty
+    fingerprint, which matches nothing.
     """
     decoded = decode_audio(
         source, sample_rate=config.sample_rate, max_seconds=config.max_query_seconds
     )
-    return _fingerprint_decoded(decoded, config)
+    if decoded.duration_seconds < config.min_query_seconds:
+        raise TooShort(
+            f"the clip is {decoded.duration_seconds:.1f} s long; "
+            f"at least {config.min_query_seconds:g} s is needed"
+        )
+    return Query(decoded, _fingerprint_decoded(decoded, config))
 
 
 def _fingerprint_decoded(decoded: DecodedAudio, config: EngineConfig) -> Fingerprint:

@@ -29,6 +29,8 @@ class Hits:
     song_ids: np.ndarray
     song_frames: np.ndarray
     query_frames: np.ndarray
+    #: Index of the query hash behind each hit, into the query's ``Hashes`` arrays.
+    query_rows: np.ndarray
 
     def __len__(self) -> int:
         return len(self.song_ids)
@@ -58,12 +60,18 @@ class Verdict:
 def join_hits(query: Hashes, lookup: Lookup) -> Hits:
     """Pair every stored occurrence with every query frame that has the same hash."""
     order = np.argsort(query.values, kind="stable")
-    values, frames = query.values[order], query.frames[order].astype(np.int64)
+    values = query.values[order]
     first = np.searchsorted(values, lookup.hashes, side="left")
     counts = np.searchsorted(values, lookup.hashes, side="right") - first
     row = np.repeat(np.arange(len(lookup)), counts)
     within = np.arange(len(row)) - np.repeat(np.cumsum(counts) - counts, counts)
-    return Hits(lookup.song_ids[row], lookup.frames[row], frames[first[row] + within])
+    query_rows = order[first[row] + within]
+    return Hits(
+        lookup.song_ids[row],
+        lookup.frames[row],
+        query.frames[query_rows].astype(np.int64),
+        query_rows,
+    )
 
 
 def best_alignments(hits: Hits, tolerance_frames: int) -> list[Candidate]:
@@ -110,13 +118,18 @@ def decide(hits: Hits, config: EngineConfig) -> Verdict:
     return Verdict(top if named else None, confidence if named else 0.0, shown, background)
 
 
+def aligned_mask(hits: Hits, candidate: Candidate, tolerance_frames: int) -> np.ndarray:
+    """Which hits voted for ``candidate``'s song within the tolerance of its offset."""
+    offsets = hits.song_frames - hits.query_frames
+    near = np.abs(offsets - candidate.offset_frames) <= tolerance_frames
+    return (hits.song_ids == candidate.song_id) & near
+
+
 def _background(hits: Hits, top: Candidate, tolerance_frames: int) -> float:
     """Votes per offset window if the hits outside the top window were spread evenly over the
     (song, offset) pairs they fall on."""
     offsets = hits.song_frames - hits.query_frames
-    outside = ~(
-        (hits.song_ids == top.song_id) & (np.abs(offsets - top.offset_frames) <= tolerance_frames)
-    )
+    outside = ~aligned_mask(hits, top, tolerance_frames)
     if not outside.any():
         return 0.0
     occupied = len(

@@ -1,4 +1,5 @@
-"""The JSON shape of a recognition, shared by ``recognize --json`` and the web API."""
+"""How a recognition is shown: the JSON shape shared by ``recognize --json`` and the API, and
+the words the web page uses."""
 
 from __future__ import annotations
 
@@ -29,3 +30,39 @@ def _match_json(result: Recognition, with_paths: bool) -> dict[str, Any] | None:
     if with_paths:
         body["source_path"] = song.source_path
     return body
+
+
+#: What to say first about each refusal; the engine's own message follows it.
+ERROR_HEADLINES = {
+    "no_file": "No audio received",
+    "too_big": "That file is too big",
+    "empty_file": "That file is empty",
+    "not_audio": "That doesn't look like audio",
+    "truncated": "That file is cut short",
+    "too_short": "That clip is too short",
+    "missing_file": "No audio received",
+    "server_error": "Something went wrong on our side",
+}
+#: What to try next, per refusal.
+ERROR_HINTS = {
+    "too_big": "A few seconds of the song is all Kazoom needs.",
+    "not_audio": "Try an MP3, M4A, WAV, FLAC, Ogg, Opus or WebM recording.",
+    "truncated": "The upload may have been interrupted: try sending it again.",
+    "too_short": "Record or upload at least a second; three to ten seconds works best.",
+    "server_error": "Please try again in a moment.",
+}
+
+
+def confidence_words(confidence: float) -> str:
+    """A plain-words reading of a match's confidence."""
+    if confidence >= 0.9:
+        return "Certain"
+    if confidence >= 0.75:
+        return "Very likely"
+    return "Likely"
+
+
+def minutes_seconds(seconds: float) -> str:
+    """``74.6`` → ``"1:15"`` (to the nearest second)."""
+    whole = max(0, round(seconds))
+    return f"{whole // 60}:{whole % 60:02d}"

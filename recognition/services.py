@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from catalog.models import Song
 from fingerprints.audio import Source
 from fingerprints.config import EngineConfig
-from fingerprints.pipeline import fingerprint_for_query
+from fingerprints.pipeline import analyse_query
 from fingerprints.store import FingerprintStore
 
-from .matching import Candidate, decide, join_hits
+from .evidence import MatchEvidence, gather_evidence
+from .matching import decide, join_hits
 
 
 @dataclass(frozen=True)
@@ -32,43 +33,48 @@ class Recognition:
     query_complete: bool
     #: Decode + fingerprint + lookup + match time.
     elapsed_ms: float
+    #: Why the match was made; only when asked for and there is a match.
+    evidence: MatchEvidence | None = None
 
 
-def recognize(source: Source, *, store: FingerprintStore, config: EngineConfig) -> Recognition:
+def recognize(
+    source: Source, *, store: FingerprintStore, config: EngineConfig, explain: bool = False
+) -> Recognition:
     """Name the song playing in ``source`` (a path or an open binary file).
 
+    With ``explain``, a match also carries the evidence for the *why this match* pictures.
     Raises ``fingerprints.errors.AudioError`` when the clip cannot be used.
     """
     started = time.perf_counter()
-    fingerprint = fingerprint_for_query(source, config)
-    hits = join_hits(fingerprint.hashes, store.lookup(fingerprint.hashes.values))
+    query = analyse_query(source, config)
+    hits = join_hits(query.fingerprint.hashes, store.lookup(query.fingerprint.hashes.values))
     verdict = decide(hits, config)
     songs = Song.objects.select_related("artist", "album").in_bulk(
         [c.song_id for c in verdict.candidates]
     )
-    match = _song_match(verdict.winner, verdict.confidence, songs, config)
-    runners_up = [
-        (songs[c.song_id], c.aligned_matches)
-        for c in verdict.candidates
-        if c.song_id in songs and c is not verdict.winner
-    ]
+    winner = verdict.winner if verdict.winner and verdict.winner.song_id in songs else None
+    match = None
+    if winner is not None:
+        match = SongMatch(
+            song=songs[winner.song_id],
+            confidence=verdict.confidence,
+            offset_seconds=config.frames_to_seconds(winner.offset_frames),
+            aligned_matches=winner.aligned_matches,
+        )
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    evidence = None
+    if explain and winner is not None:
+        duration = songs[winner.song_id].duration_seconds or 0.0
+        evidence = gather_evidence(query, hits, winner, duration, config)
     return Recognition(
         match=match,
-        runners_up=runners_up,
-        query_seconds=fingerprint.duration_seconds,
-        query_complete=fingerprint.complete,
-        elapsed_ms=(time.perf_counter() - started) * 1000,
-    )
-
-
-def _song_match(
-    winner: Candidate | None, confidence: float, songs: dict[int, Song], config: EngineConfig
-) -> SongMatch | None:
-    if winner is None or winner.song_id not in songs:
-        return None
-    return SongMatch(
-        song=songs[winner.song_id],
-        confidence=confidence,
-        offset_seconds=config.frames_to_seconds(winner.offset_frames),
-        aligned_matches=winner.aligned_matches,
+        runners_up=[
+            (songs[c.song_id], c.aligned_matches)
+            for c in verdict.candidates
+            if c.song_id in songs and c is not winner
+        ],
+        query_seconds=query.audio.duration_seconds,
+        query_complete=query.audio.complete,
+        elapsed_ms=elapsed_ms,
+        evidence=evidence,
     )

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from fingerprints.config import EngineConfig
-from fingerprints.errors import NoUsableSound, TooLong
-from fingerprints.pipeline import fingerprint_for_index, fingerprint_for_query
+from fingerprints.errors import NoUsableSound, TooLong, TooShort
+from fingerprints.pipeline import analyse_query, fingerprint_for_index
 from fingerprints.spectrogram import frame_count
 from testsupport.codecs import write_audio
 from testsupport.music import SAMPLE_RATE, synth_song
@@ -45,7 +45,7 @@ def test_index_refuses_a_file_over_the_limit(tmp_path: Path, config: EngineConfi
 
 
 def test_query_of_silence_is_empty(silent_wav: Path, config: EngineConfig) -> None:
-    fingerprint = fingerprint_for_query(silent_wav, config)
+    fingerprint = analyse_query(silent_wav, config).fingerprint
 
     assert len(fingerprint.hashes) == 0
     assert len(fingerprint.peaks) == 0
@@ -53,10 +53,23 @@ def test_query_of_silence_is_empty(silent_wav: Path, config: EngineConfig) -> No
 
 
 def test_long_query_analyses_only_its_start(tmp_path: Path, config: EngineConfig) -> None:
-    fingerprint = fingerprint_for_query(write_song(tmp_path, 60), config)
+    fingerprint = analyse_query(write_song(tmp_path, 60), config).fingerprint
 
     assert not fingerprint.complete
     assert fingerprint.duration_seconds == pytest.approx(config.max_query_seconds, abs=0.1)
     analysed_frames = frame_count(round(config.max_query_seconds * config.sample_rate), config)
     assert fingerprint.peaks.frames.max() < analysed_frames
     assert fingerprint.hashes.frames.max() > 0.9 * analysed_frames
+
+
+def test_query_shorter_than_the_minimum_is_refused(tmp_path: Path, config: EngineConfig) -> None:
+    with pytest.raises(TooShort, match="at least 1 s"):
+        analyse_query(write_song(tmp_path, 0.6), config)
+
+
+def test_query_keeps_the_audio_it_analysed(tmp_path: Path, config: EngineConfig) -> None:
+    query = analyse_query(write_song(tmp_path, 4), config)
+
+    assert query.audio.sample_rate == config.sample_rate
+    assert query.audio.duration_seconds == pytest.approx(4, abs=0.05)
+    assert query.fingerprint.duration_seconds == query.audio.duration_seconds

@@ -11,10 +11,12 @@ from recognition.matching import Hits, best_alignments, decide, join_hits
 
 def _hits(*groups: tuple[int, np.ndarray, np.ndarray]) -> Hits:
     """Concatenate (song id, song frames, query frames) groups into Hits."""
+    query_frames = np.concatenate([q for _, _, q in groups]).astype(np.int64)
     return Hits(
         np.concatenate([np.full(len(s), song) for song, s, _ in groups]).astype(np.int64),
         np.concatenate([s for _, s, _ in groups]).astype(np.int64),
-        np.concatenate([q for _, _, q in groups]).astype(np.int64),
+        query_frames,
+        np.arange(len(query_frames)),
     )
 
 
@@ -90,6 +92,11 @@ def test_join_pairs_every_occurrence_with_every_query_time() -> None:
     hits = join_hits(query, lookup)
 
     pairs = sorted(
-        zip(hits.song_ids.tolist(), hits.song_frames.tolist(), hits.query_frames.tolist())
+        zip(
+            hits.song_ids.tolist(),
+            hits.song_frames.tolist(),
+            hits.query_frames.tolist(),
+            query.values[hits.query_rows].tolist(),
+        )
     )
-    assert pairs == [(1, 10, 0), (1, 10, 2), (1, 11, 1), (2, 30, 1)]
+    assert pairs == [(1, 10, 0, 5), (1, 10, 2, 5), (1, 11, 1, 9), (2, 30, 1, 9)]

@@ -12,6 +12,7 @@ import pytest
 from catalog.models import Song
 from conftest import BOTH_DATABASES, SongLibrary
 from testsupport.badfiles import BAD_FILES
+from testsupport.clips import cut, write_clip
 from testsupport.codecs import write_audio
 from testsupport.commands import database_snapshot, run_command
 from testsupport.music import add_white_noise
@@ -30,17 +31,6 @@ CONDITIONS = {
 }
 
 
-@pytest.fixture
-def indexed(song_library: SongLibrary) -> SongLibrary:
-    assert run_command("index_songs", str(song_library.folder)).exit_code == 0
-    return song_library
-
-
-def _clip(library: SongLibrary, samples: np.ndarray, start_seconds: float) -> np.ndarray:
-    first = int(start_seconds * library.sample_rate)
-    return samples[first : first + int(CLIP_SECONDS * library.sample_rate)]
-
-
 def _recognize_json(*paths: Path) -> tuple[int, list[dict]]:
     run = run_command("recognize", "--json", *map(str, paths))
     return run.exit_code, [json.loads(line) for line in run.stdout.splitlines()]
@@ -55,7 +45,7 @@ def test_each_song_is_named_at_its_offset(
     clips, expected = [], []
     for n, song in enumerate(indexed.songs):
         start = float(rng.uniform(0, 30 - CLIP_SECONDS))
-        clip = _clip(indexed, song.samples, start)
+        clip = cut(song.samples, start, CLIP_SECONDS)
         if snr is not None:
             clip = add_white_noise(clip, snr, seed=n)
         clips.append(write_audio(tmp_path / f"clip{n}{suffix}", clip, indexed.sample_rate))
@@ -72,7 +62,7 @@ def test_each_song_is_named_at_its_offset(
 
 def test_json_lines_have_the_documented_shape(indexed: SongLibrary, tmp_path: Path) -> None:
     song = indexed.songs[2]
-    clip = write_audio(tmp_path / "c.wav", _clip(indexed, song.samples, 11.0), indexed.sample_rate)
+    clip = write_clip(tmp_path / "c.wav", song.samples, 11.0)
 
     _, [line] = _recognize_json(clip)
 
@@ -96,7 +86,7 @@ def test_json_lines_have_the_documented_shape(indexed: SongLibrary, tmp_path: Pa
 
 def test_unknown_song_silence_and_noise_are_no_match(indexed: SongLibrary, tmp_path: Path) -> None:
     rate = indexed.sample_rate
-    stranger = _clip(indexed, indexed.stranger, 8.0)
+    stranger = cut(indexed.stranger, 8.0, CLIP_SECONDS)
     silence = np.zeros(int(CLIP_SECONDS * rate), np.float32)
     noise = add_white_noise(np.full(int(CLIP_SECONDS * rate), 0.1, np.float32), 0.0, seed=4)
     clips = [
@@ -114,7 +104,7 @@ def test_readable_output_names_song_artist_album_and_position(
     indexed: SongLibrary, tmp_path: Path
 ) -> None:
     song = indexed.songs[0]
-    clip = write_audio(tmp_path / "c.wav", _clip(indexed, song.samples, 14.0), indexed.sample_rate)
+    clip = write_clip(tmp_path / "c.wav", song.samples, 14.0)
 
     run = run_command("recognize", str(clip))
 
@@ -125,9 +115,7 @@ def test_readable_output_names_song_artist_album_and_position(
 def test_bad_files_get_their_error_and_the_others_go_on(
     indexed: SongLibrary, tmp_path: Path
 ) -> None:
-    good = write_audio(
-        tmp_path / "good.wav", _clip(indexed, indexed.songs[1].samples, 3.0), indexed.sample_rate
-    )
+    good = write_clip(tmp_path / "good.wav", indexed.songs[1].samples, 3.0)
     bad = {name: make(tmp_path) for name, (make, _) in BAD_FILES.items()}
     before = database_snapshot()
 

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fingerprints.errors import AudioError
 from fingerprints.wiring import engine_config, fingerprint_store
-from recognition.presenters import recognition_json
+from recognition.presenters import minutes_seconds, recognition_json
 from recognition.services import Recognition, recognize
 
 
@@ -57,9 +57,9 @@ def _describe(result: Recognition) -> str:
         return f"no match {timing}"
     song = result.match.song
     album = f" ({song.album.title})" if song.album else ""
-    minutes, seconds = divmod(int(result.match.offset_seconds), 60)
+    position = minutes_seconds(result.match.offset_seconds)
     return (
-        f"{song.title} — {song.artist.name}{album} at {minutes}:{seconds:02d}, "
+        f"{song.title} — {song.artist.name}{album} at {position}, "
         f"confidence {result.match.confidence:.2f}, "
         f"{result.match.aligned_matches} aligned matches {timing}"
     )

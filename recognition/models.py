@@ -1,0 +1,38 @@
+"""A log of every recognition attempt, whatever its front end and outcome."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from catalog.models import Song
+
+
+class RecognitionAttempt(models.Model):
+    class Source(models.TextChoices):
+        UPLOAD = "upload", "Upload"
+        MICROPHONE = "microphone", "Microphone"
+        API = "api", "API"
+
+    class Outcome(models.TextChoices):
+        MATCH = "match", "Match"
+        NO_MATCH = "no_match", "No match"
+        ERROR = "error", "Error"
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    source = models.CharField(max_length=16, choices=Source.choices)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    #: Seconds of audio analysed (None when the clip could not be decoded).
+    clip_seconds = models.FloatField(null=True, blank=True)
+    song = models.ForeignKey(Song, on_delete=models.SET_NULL, null=True, blank=True)
+    confidence = models.FloatField(null=True, blank=True)
+    offset_seconds = models.FloatField(null=True, blank=True)
+    #: For errors: the machine-readable code, e.g. ``not_audio`` or ``too_big``.
+    error_code = models.CharField(max_length=32, blank=True)
+    elapsed_ms = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        when = f"{self.created_at:%Y-%m-%d %H:%M:%S}"
+        return f"{self.get_source_display()}: {self.get_outcome_display()} at {when}"

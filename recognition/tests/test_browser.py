@@ -1,0 +1,136 @@
+"""Kazoom in a real browser: Debian's Chromium, headless, driven by Playwright.
+
+The microphone is Chromium's fake capture device playing a WAV of an indexed song, so the
+Listen flow runs end to end: Web Audio capture, WAV encoding, htmx posts, result card.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from conftest import BOTH_DATABASES, SongLibrary
+from testsupport.badfiles import text_renamed_mp3
+from testsupport.clips import write_clip
+
+pytestmark = pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+#: The song the fake microphone plays.
+MIC_SONG = 2
+
+
+def _launch(playwright, *extra: str) -> Browser:  # noqa: ANN001
+    chromium = shutil.which("chromium")
+    assert chromium, "Debian's chromium is needed: apt-get install chromium (.ci/run does)"
+    return playwright.chromium.launch(executable_path=chromium, args=[*CHROMIUM_FLAGS, *extra])
+
+
+@pytest.fixture(scope="module")
+def browsers(song_library: SongLibrary, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    """One Chromium whose microphone plays a library song, one whose microphone is refused."""
+    mic = write_clip(
+        tmp_path_factory.mktemp("mic") / "mic.wav", song_library.songs[MIC_SONG].samples, 4.0, 20.0
+    )
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made here
+    # by the tests are still synchronous, which this tells Django.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        listening = _launch(
+            playwright,
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-audio-capture={mic}",
+        )
+        refusing = _launch(
+            playwright, "--use-fake-device-for-media-stream", "--deny-permission-prompts"
+        )
+        yield {"listening": listening, "refusing": refusing}
+        listening.close()
+        refusing.close()
+
+
+@pytest.fixture
+def page(browsers: dict, live_server) -> Iterator[Page]:  # noqa: ANN001
+    context = browsers["listening"].new_context(
+        base_url=live_server.url, permissions=["microphone"]
+    )
+    yield context.new_page()
+    context.close()
+
+
+def test_uploading_a_clip_shows_the_song(page: Page, indexed: SongLibrary, tmp_path: Path) -> None:
+    song = indexed.songs[4]
+    page.goto("/")
+    page.set_input_files("#audio-file", str(write_clip(tmp_path / "clip.mp3", song.samples, 9.0)))
+
+    card = page.locator('#result [data-outcome="match"]')
+    expect(card).to_be_visible(timeout=15_000)
+    expect(card.locator(".song-title")).to_have_text(song.title)
+    expect(card).to_contain_text("0:09")
+    card.locator("details.why summary").click()
+    expect(card.locator("details.why svg")).to_have_count(2)
+    ARTIFACTS.mkdir(exist_ok=True)
+    card.screenshot(path=str(ARTIFACTS / "result-card.png"))
+
+
+def test_listening_names_the_song_the_microphone_hears(page: Page, indexed: SongLibrary) -> None:
+    page.goto("/")
+    page.click("#listen")
+    expect(page.locator("#listen")).to_have_attribute("aria-pressed", "true")
+
+    card = page.locator('#result [data-outcome="match"]')
+    expect(card).to_be_visible(timeout=20_000)
+    expect(card.locator(".song-title")).to_have_text(indexed.songs[MIC_SONG].title)
+    expect(page.locator("#listen")).to_have_attribute("aria-pressed", "false")
+    expect(page.locator("#listen-message")).to_have_text("Got it.")
+
+
+def test_a_refused_microphone_says_so_and_upload_still_works(
+    browsers: dict,
+    live_server,
+    indexed: SongLibrary,
+    tmp_path: Path,  # noqa: ANN001
+) -> None:
+    context = browsers["refusing"].new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.goto("/")
+    page.click("#listen")
+
+    expect(page.locator('#result [data-code="NotAllowedError"]')).to_contain_text("refused")
+    page.set_input_files(
+        "#audio-file", str(write_clip(tmp_path / "c.wav", indexed.songs[0].samples))
+    )
+    expect(page.locator('#result [data-outcome="match"] .song-title')).to_have_text(
+        indexed.songs[0].title
+    )
+    context.close()
+
+
+def test_a_non_audio_upload_shows_its_error_and_the_page_keeps_working(
+    page: Page, indexed: SongLibrary, tmp_path: Path
+) -> None:
+    page.goto("/")
+    page.set_input_files("#audio-file", str(text_renamed_mp3(tmp_path)))
+
+    problem = page.locator('#result [data-outcome="error"]')
+    expect(problem).to_contain_text("doesn't look like audio")
+    page.set_input_files(
+        "#audio-file", str(write_clip(tmp_path / "c.flac", indexed.songs[1].samples))
+    )
+    expect(page.locator('#result [data-outcome="match"] .song-title')).to_have_text(
+        indexed.songs[1].title
+    )

@@ -1,0 +1,186 @@
+"""The recognition page: upload and microphone posts, every result state and error."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from django.test import Client
+
+from conftest import BOTH_DATABASES, SongLibrary
+from recognition.models import RecognitionAttempt
+from testsupport.badfiles import empty_file, text_renamed_mp3
+from testsupport.clips import write_clip
+from testsupport.codecs import write_audio
+from testsupport.music import SAMPLE_RATE
+
+pytestmark = pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _post(client: Client, path: Path | None, *, htmx: bool = True, **fields: str):  # noqa: ANN202
+    data: dict[str, object] = {"source": "upload", **fields}
+    if path is None:
+        return client.post("/recognize", data, **(HTMX if htmx else {}))
+    with path.open("rb") as audio:
+        data["audio"] = audio
+        return client.post("/recognize", data, **(HTMX if htmx else {}))
+
+
+def _outcome(response) -> str:  # noqa: ANN001
+    return json.loads(response["HX-Trigger-After-Swap"])["kazoom:outcome"]["outcome"]
+
+
+def test_home_offers_listen_and_upload(client: Client) -> None:
+    page = client.get("/").content.decode()
+
+    assert 'id="listen"' in page and "Listen" in page
+    assert 'hx-post="/recognize"' in page and 'type="file" name="audio"' in page
+    assert "django_htmx/htmx-2.min.js" in page
+    assert "kazoom/listen.js" in page
+
+
+def test_an_uploaded_clip_shows_its_song_with_the_evidence(
+    client: Client, indexed: SongLibrary, tmp_path: Path
+) -> None:
+    song = indexed.songs[3]
+    response = _post(client, write_clip(tmp_path / "clip.m4a", song.samples, 12.0))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert _outcome(response) == "match"
+    assert 'data-outcome="match"' in page
+    assert song.title in page and song.artist in page and song.album in page
+    assert "at <strong>0:12</strong>" in page
+    assert "<meter" in page and "Why this match?" in page and page.count("<svg") == 2
+    attempt = RecognitionAttempt.objects.get()
+    assert (attempt.source, attempt.outcome, attempt.song.title) == ("upload", "match", song.title)
+    assert attempt.offset_seconds == pytest.approx(12.0, abs=0.25)
+    assert attempt.confidence > 0.5 and attempt.elapsed_ms > 0 and attempt.clip_seconds > 4.9
+
+
+def test_without_htmx_the_whole_page_comes_back_with_the_result(
+    client: Client, indexed: SongLibrary, tmp_path: Path
+) -> None:
+    song = indexed.songs[0]
+    response = _post(client, write_clip(tmp_path / "c.wav", song.samples), htmx=False)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" in page and 'id="listen"' in page and song.title in page
+
+
+def test_a_long_clip_is_recognised_from_its_start(
+    client: Client, indexed: SongLibrary, tmp_path: Path
+) -> None:
+    looped = np.concatenate([indexed.songs[1].samples] * 2)
+    response = _post(client, write_clip(tmp_path / "long.flac", looped, 0.0, 45.0))
+
+    page = response.content.decode()
+    assert _outcome(response) == "match"
+    assert indexed.songs[1].title in page
+    assert "listened to its first 30 seconds" in page
+
+
+@pytest.mark.parametrize(
+    ("interim", "outcome", "words"),
+    [("1", "pending", "Still listening"), ("0", "no-match", "No match")],
+)
+def test_the_microphone_hears_an_unknown_song(
+    interim: str, outcome: str, words: str, client: Client, indexed: SongLibrary, tmp_path: Path
+) -> None:
+    clip = write_clip(tmp_path / "mic.wav", indexed.stranger, 2.0, 6.0)
+
+    response = _post(client, clip, source="microphone", interim=interim)
+
+    assert response.status_code == 200
+    assert _outcome(response) == outcome
+    assert words in response.content.decode()
+    assert RecognitionAttempt.objects.get().source == "microphone"
+
+
+def test_silence_is_no_match(client: Client, indexed: SongLibrary, tmp_path: Path) -> None:
+    silence = write_audio(tmp_path / "s.wav", np.zeros(4 * SAMPLE_RATE, np.float32), SAMPLE_RATE)
+
+    response = _post(client, silence)
+
+    assert response.status_code == 200 and _outcome(response) == "no-match"
+    assert "Try a longer clip" in response.content.decode()
+    assert RecognitionAttempt.objects.get().outcome == "no_match"
+
+
+@pytest.mark.parametrize(
+    ("make", "status", "code", "headline"),
+    [
+        (text_renamed_mp3, 400, "not_audio", "doesn&#x27;t look like audio"),
+        (empty_file, 400, "empty_file", "That file is empty"),
+        (
+            lambda d: write_clip(d / "short.wav", np.ones(SAMPLE_RATE), 0.0, 0.5),
+            400,
+            "too_short",
+            "too short",
+        ),
+        (lambda d: None, 400, "no_file", "No audio received"),
+    ],
+    ids=["not audio", "empty", "too short", "no file"],
+)
+def test_bad_clips_get_a_friendly_error_with_the_right_status(
+    make,
+    status: int,
+    code: str,
+    headline: str,
+    client: Client,
+    tmp_path: Path,  # noqa: ANN001
+) -> None:
+    for htmx in (True, False):
+        response = _post(client, make(tmp_path), htmx=htmx)
+
+        page = response.content.decode()
+        assert response.status_code == status
+        assert f'data-code="{code}"' in page and headline in page
+        assert ("<html" in page) is not htmx
+    assert (
+        list(RecognitionAttempt.objects.values_list("outcome", "error_code"))
+        == [("error", code)] * 2
+    )
+
+
+def test_a_file_over_the_size_limit_is_refused_with_413(
+    client: Client,
+    indexed: SongLibrary,
+    tmp_path: Path,
+    settings,  # noqa: ANN001
+) -> None:
+    settings.KAZOOM_MAX_CLIP_BYTES = 100_000
+    clip = write_clip(tmp_path / "big.wav", indexed.songs[0].samples, 0.0, 10.0)
+
+    response = _post(client, clip)
+
+    assert response.status_code == 413
+    assert _outcome(response) == "error"
+    assert "too big" in response.content.decode()
+    assert RecognitionAttempt.objects.get().error_code == "too_big"
+
+
+def test_a_server_failure_is_a_friendly_500_and_the_page_keeps_working(
+    client: Client, indexed: SongLibrary, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clip = write_clip(tmp_path / "c.wav", indexed.songs[2].samples)
+
+    def broken_store_lookup(*args: object, **kwargs: object) -> None:
+        raise OSError("disk I/O error")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("fingerprints.store.FingerprintStore.lookup", broken_store_lookup)
+        failed = _post(client, clip)
+    recovered = _post(client, clip)
+
+    assert failed.status_code == 500
+    assert "Something went wrong on our side" in failed.content.decode()
+    assert recovered.status_code == 200 and _outcome(recovered) == "match"
+    assert list(RecognitionAttempt.objects.order_by("pk").values_list("outcome", "error_code")) == [
+        ("error", "server_error"),
+        ("match", ""),
+    ]

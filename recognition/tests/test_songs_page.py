@@ -1,0 +1,60 @@
+"""``/songs/``: the catalog, searchable and paginated, with a helpful empty state."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from catalog.models import Album, Artist, Song
+
+pytestmark = pytest.mark.django_db
+
+
+def _catalog(count: int) -> None:
+    artist = Artist.objects.create(name="The Testers")
+    album = Album.objects.create(title="Greatest Fixtures", artist=artist)
+    other = Artist.objects.create(name="Solo Act")
+    Song.objects.bulk_create(
+        [
+            Song(title=f"Track {n:02d}", artist=artist, album=album, duration_seconds=61 + n)
+            for n in range(count)
+        ]
+        + [Song(title="Lonely Tune", artist=other, duration_seconds=200)]
+    )
+
+
+def test_an_empty_catalog_says_how_to_add_songs(client: Client) -> None:
+    page = client.get("/songs/").content.decode()
+
+    assert "No songs yet" in page
+    assert "index_songs" in page and "/admin/catalog/song/add/" in page
+
+
+def test_songs_are_listed_with_their_details_a_page_at_a_time(client: Client) -> None:
+    _catalog(30)
+
+    first = client.get("/songs/").content.decode()
+    second = client.get("/songs/?page=2").content.decode()
+
+    assert "31 songs" in first and "Page 1 of 2" in first
+    assert "Lonely Tune" in first and "Solo Act" in first and "3:20" in first
+    assert "Track 00" in first and "Greatest Fixtures" in first and "1:01" in first
+    assert "Track 29" in second and "Track 00" not in second
+
+
+@pytest.mark.parametrize(("query", "expected"), [("lonely", 1), ("testers", 30), ("fixtures", 30)])
+def test_search_covers_title_artist_and_album(client: Client, query: str, expected: int) -> None:
+    _catalog(30)
+
+    page = client.get("/songs/", {"q": query}).content.decode()
+
+    assert f"{expected} song" in page
+
+
+def test_htmx_search_returns_only_the_table(client: Client) -> None:
+    _catalog(3)
+
+    response = client.get("/songs/", {"q": "nothing like this"}, HTTP_HX_REQUEST="true")
+
+    page = response.content.decode()
+    assert "<html" not in page and "No songs match" in page
