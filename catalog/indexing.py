@@ -22,6 +22,7 @@ from fingerprints.config import EngineConfig
 from fingerprints.errors import AudioError
 from fingerprints.pipeline import Fingerprint, fingerprint_for_index
 from fingerprints.store import FingerprintStore
+from fingerprints.wiring import engine_config, fingerprint_store
 
 from .models import Album, Artist, Song
 from .tags import SongTags, read_tags
@@ -109,6 +110,12 @@ class Indexer:
         self.store = store
         self.config = config
 
+    @classmethod
+    def from_settings(cls) -> Indexer:
+        """An Indexer on the engine config and fingerprint store that Django settings name."""
+        config = engine_config()
+        return cls(fingerprint_store(config), config)
+
     def plan(self, paths: Sequence[Path], *, reindex: bool = False) -> Plan:
         """Find the audio files under ``paths`` and settle those that need no fingerprinting."""
         plan = Plan()
@@ -141,16 +148,24 @@ class Indexer:
 
         The song keeps the metadata entered for it; its file, duration and content change.
         """
+        analysed = self.analyse_for(song, path)
+        if isinstance(analysed, Outcome):
+            return analysed
+        return self.commit(song, analysed)
+
+    def analyse_for(self, song: Song, path: Path) -> AnalysedFile | Outcome:
+        """Check and fingerprint ``path`` as the file of ``song`` (saved or not yet), writing
+        nothing: a file whose content another song was indexed from is refused.
+        """
         if not path.is_file():
             return Outcome(path, Status.FAILED, "no such file")
         sha256 = file_sha256(path)
         other = self._indexed_song(sha256)
         if other is not None and other.pk != song.pk:
-            return Outcome(path, Status.FAILED, f"this file is already indexed as song {other.pk}")
-        analysed = analyse_file(path, sha256, self.config)
-        if isinstance(analysed, Outcome):
-            return analysed
-        return self.commit(song, analysed)
+            return Outcome(
+                path, Status.FAILED, f"this file is already indexed as song {other.pk} ({other})"
+            )
+        return analyse_file(path, sha256, self.config)
 
     def _analyse(
         self, pending: list[tuple[Path, str]], workers: int

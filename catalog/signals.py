@@ -1,5 +1,6 @@
-"""Keeps the fingerprint database in step with the catalog."""
+"""Keeps the fingerprint database and the library folder in step with the catalog."""
 
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -9,15 +10,20 @@ from django.dispatch import receiver
 from fingerprints.wiring import engine_config, fingerprint_store
 
 from .models import Song
+from .uploads import discard_kept
 
 
 @receiver(post_delete, sender=Song)
 def delete_fingerprints(sender: type[Song], instance: Song, using: str, **kwargs: Any) -> None:
-    """A deleted Song's fingerprints go too, once the deletion has committed.
+    """A deleted Song's fingerprints, and the file the admin kept for it, go too, once the
+    deletion has committed.
 
     There is no foreign key across the two databases, so this is what keeps them consistent;
-    it runs for single deletes, queryset (bulk) deletes and cascades alike.
+    it runs for single deletes, queryset (bulk) deletes and cascades alike. Files outside the
+    library folder (someone's music collection) are never touched.
     """
     song_id = instance.pk
     store = fingerprint_store(engine_config())
     transaction.on_commit(lambda: store.delete([song_id]), using=using)
+    if instance.source_path:
+        transaction.on_commit(partial(discard_kept, instance.source_path), using=using)

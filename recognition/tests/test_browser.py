@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from catalog.models import Artist
 from conftest import BOTH_DATABASES, SongLibrary
 from testsupport.badfiles import text_renamed_mp3
 from testsupport.clips import write_clip
+from testsupport.music import synth_song
 
 pytestmark = pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)
 
@@ -134,3 +136,32 @@ def test_a_non_audio_upload_shows_its_error_and_the_page_keeps_working(
     expect(page.locator('#result [data-outcome="match"] .song-title')).to_have_text(
         indexed.songs[1].title
     )
+
+
+def test_an_admin_adds_a_song_by_upload_and_it_is_recognised(
+    page: Page,
+    django_user_model,
+    tmp_path: Path,  # noqa: ANN001
+) -> None:
+    django_user_model.objects.create_superuser("boss", "boss@example.org", "Kaz00m-admin-pass")
+    Artist.objects.create(name="Browser Band")
+    new_song = synth_song(77, seconds=25)
+    page.goto("/admin/login/")
+    page.fill("#id_username", "boss")
+    page.fill("#id_password", "Kaz00m-admin-pass")
+    page.click('input[type="submit"]')
+
+    page.goto("/admin/catalog/song/add/")
+    page.fill("#id_title", "Added In The Browser")
+    page.click("#id_artist + .select2 .select2-selection")
+    page.fill(".select2-search__field", "Browser")
+    page.click('.select2-results__option:has-text("Browser Band")')
+    page.set_input_files("#id_audio_file", str(write_clip(tmp_path / "take.ogg", new_song, 0, 25)))
+    page.click('input[name="_save"]')
+    expect(page.locator(".messagelist")).to_contain_text("fingerprints")
+
+    page.goto("/")
+    page.set_input_files("#audio-file", str(write_clip(tmp_path / "clip.wav", new_song, 15.0)))
+    card = page.locator('#result [data-outcome="match"]')
+    expect(card.locator(".song-title")).to_have_text("Added In The Browser")
+    expect(card.locator(".song-artist")).to_have_text("Browser Band")

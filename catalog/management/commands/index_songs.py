@@ -11,7 +11,6 @@ from tqdm import tqdm
 
 from catalog.indexing import Indexer, Outcome, Status
 from catalog.models import Song
-from fingerprints.wiring import engine_config, fingerprint_store
 
 
 class Command(BaseCommand):
@@ -35,8 +34,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        config = engine_config()
-        indexer = Indexer(fingerprint_store(config), config)
+        indexer = Indexer.from_settings()
         started = time.perf_counter()
         if options["song_id"] is not None:
             outcomes = [self._index_into_song(indexer, options["song_id"], options["paths"])]

@@ -1,0 +1,85 @@
+"""The admin's Song form: the song's metadata and the audio file it is fingerprinted from."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils.text import capfirst
+
+from .indexing import AnalysedFile, Indexer, Outcome
+from .models import Song
+from .uploads import discard_kept, discarded_on_error, keep_upload
+
+
+class SongForm(forms.ModelForm):
+    """Validation keeps and fingerprints the uploaded file; ``save_song`` stores the song and
+    its fingerprints together.
+
+    A refused file is removed at once, so the library folder only holds songs' files.
+    """
+
+    audio_file = forms.FileField(
+        label="Audio file",
+        required=False,
+        help_text="Fingerprinted when you save; a new file replaces the song's fingerprints.",
+    )
+
+    class Meta:
+        model = Song
+        fields = ["title", "artist", "album"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["audio_file"].required = self.instance.pk is None
+        self.indexer = Indexer.from_settings()
+        self.analysed: AnalysedFile | None = None
+
+    def clean_audio_file(self) -> UploadedFile | None:
+        upload = self.cleaned_data["audio_file"]
+        limit = settings.KAZOOM_MAX_SONG_BYTES
+        if upload is not None and upload.size > limit:
+            raise forms.ValidationError(
+                f"This file is {filesizeformat(upload.size)}; "
+                f"the largest song file accepted is {filesizeformat(limit)}."
+            )
+        return upload
+
+    def _post_clean(self) -> None:
+        """Fingerprint the upload last, once everything else (model validation included) is
+        valid: a form refused for any other reason then never leaves a file behind.
+        """
+        super()._post_clean()
+        upload = self.cleaned_data.get("audio_file")
+        if upload is not None and not self.errors:
+            self._analyse(upload)
+
+    def _analyse(self, upload: UploadedFile) -> None:
+        path = keep_upload(upload)
+        with discarded_on_error(path):
+            analysed = self.indexer.analyse_for(self.instance, path)
+        if isinstance(analysed, Outcome):
+            discard_kept(path)
+            self.add_error("audio_file", f"{capfirst(analysed.message)}.")
+        else:
+            self.analysed = analysed
+
+    def save_song(self) -> None:
+        """Save the song and, with a new file, its fingerprints, which replace any it had.
+
+        The file it was indexed from before goes once the surrounding transaction commits.
+        """
+        song = self.instance
+        if self.analysed is None:
+            song.save()
+            return
+        previous_file = song.source_path
+        with discarded_on_error(self.analysed.path):
+            self.indexer.commit(song, self.analysed)
+        if previous_file:
+            transaction.on_commit(partial(discard_kept, previous_file), using=DEFAULT_DB_ALIAS)
