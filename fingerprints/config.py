@@ -78,6 +78,13 @@ class EngineConfig:
     #: The winner's aligned matches must be this many times those of the runner-up song and of
     #: the background before it is named.
     min_margin_ratio: float = 2.5
+    #: When a clip matches nothing as it is, it is tried again corrected for these playback
+    #: speeds (1.03: played 3 % fast, tempo and pitch together), nearest first, until one
+    #: matches. Hashes survive a speed error of about half a percent, hence the 1 % steps.
+    speed_search: tuple[float, ...] = (1.01, 0.99, 1.02, 0.98, 1.03, 0.97, 1.04, 0.96, 1.05, 0.95)
+    #: Ten more tries are ten more chances for chance hits to line up, so a speed-corrected
+    #: match must clear a higher bar (a held-out clip at 0 dB SNR reached 10 in one of them).
+    speed_min_aligned_matches: int = 16
     #: How many runner-up candidates a result reports.
     runner_up_count: int = 3
 

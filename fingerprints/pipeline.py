@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import soxr
 
 from .audio import DecodedAudio, Source, decode_audio
 from .config import EngineConfig
@@ -73,6 +74,16 @@ def analyse_query(source: Source, config: EngineConfig) -> Query:
             f"at least {config.min_query_seconds:g} s is needed"
         )
     return Query(decoded, _fingerprint_decoded(decoded, config))
+
+
+def corrected_for_speed(query: Query, speed: float, config: EngineConfig) -> Query:
+    """The query as it would be had it been played at the original speed, supposing it was
+    played ``speed`` times too fast (tempo and pitch together, like a turntable)."""
+    samples = soxr.resample(query.audio.samples, config.sample_rate, config.sample_rate * speed)
+    audio = DecodedAudio(
+        samples.astype(np.float32, copy=False), config.sample_rate, query.audio.complete
+    )
+    return Query(audio, _fingerprint_decoded(audio, config))
 
 
 def _fingerprint_decoded(decoded: DecodedAudio, config: EngineConfig) -> Fingerprint:

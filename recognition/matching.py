@@ -95,8 +95,10 @@ def best_alignments(hits: Hits, tolerance_frames: int) -> list[Candidate]:
     ]
 
 
-def decide(hits: Hits, config: EngineConfig) -> Verdict:
+def decide(hits: Hits, config: EngineConfig, min_aligned_matches: int | None = None) -> Verdict:
     """Vote, then name the winner only if it stands clear of the runner-up and the background.
+
+    ``min_aligned_matches`` overrides ``config.min_aligned_matches`` (stricter for retries).
 
     ``confidence`` = 1 − reference / winner's aligned matches, where the reference is the
     largest of the runner-up song's aligned matches, the background and one vote: 0 for a tie,
@@ -111,9 +113,9 @@ def decide(hits: Hits, config: EngineConfig) -> Verdict:
     background = _background(hits, top, config.alignment_tolerance_frames)
     reference = max(float(runner_up), background, 1.0)
     confidence = max(0.0, 1.0 - reference / top.aligned_matches)
+    least = config.min_aligned_matches if min_aligned_matches is None else min_aligned_matches
     named = (
-        top.aligned_matches >= config.min_aligned_matches
-        and top.aligned_matches >= config.min_margin_ratio * reference
+        top.aligned_matches >= least and top.aligned_matches >= config.min_margin_ratio * reference
     )
     return Verdict(top if named else None, confidence if named else 0.0, shown, background)
 

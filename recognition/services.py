@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from catalog.models import Song
 from fingerprints.audio import Source
 from fingerprints.config import EngineConfig
-from fingerprints.pipeline import analyse_query
+from fingerprints.pipeline import Query, analyse_query, corrected_for_speed
 from fingerprints.store import FingerprintStore
 
 from .evidence import MatchEvidence, gather_evidence
-from .matching import decide, join_hits
+from .matching import Hits, Verdict, decide, join_hits
 
 
 @dataclass(frozen=True)
@@ -46,9 +46,7 @@ def recognize(
     Raises ``fingerprints.errors.AudioError`` when the clip cannot be used.
     """
     started = time.perf_counter()
-    query = analyse_query(source, config)
-    hits = join_hits(query.fingerprint.hashes, store.lookup(query.fingerprint.hashes.values))
-    verdict = decide(hits, config)
+    query, hits, verdict = _identify(analyse_query(source, config), store, config)
     songs = Song.objects.select_related("artist", "album").in_bulk(
         [c.song_id for c in verdict.candidates]
     )
@@ -78,3 +76,29 @@ def recognize(
         elapsed_ms=elapsed_ms,
         evidence=evidence,
     )
+
+
+def _identify(
+    query: Query, store: FingerprintStore, config: EngineConfig
+) -> tuple[Query, Hits, Verdict]:
+    """Match the query as it is, then, if nothing matched, corrected for each speed of
+    ``config.speed_search`` until something does. Returns the query that was decided on."""
+    hits, verdict = _match(query, store, config)
+    if verdict.winner is not None or len(query.fingerprint.hashes) == 0:
+        return query, hits, verdict
+    for speed in config.speed_search:
+        corrected = corrected_for_speed(query, speed, config)
+        corrected_hits, corrected_verdict = _match(
+            corrected, store, config, config.speed_min_aligned_matches
+        )
+        if corrected_verdict.winner is not None:
+            return corrected, corrected_hits, corrected_verdict
+    return query, hits, verdict
+
+
+def _match(
+    query: Query, store: FingerprintStore, config: EngineConfig, min_aligned: int | None = None
+) -> tuple[Hits, Verdict]:
+    hashes = query.fingerprint.hashes
+    hits = join_hits(hashes, store.lookup(hashes.values))
+    return hits, decide(hits, config, min_aligned)

@@ -5,10 +5,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import soxr
 
 from fingerprints.config import EngineConfig
 from fingerprints.errors import NoUsableSound, TooLong, TooShort
-from fingerprints.pipeline import analyse_query, fingerprint_for_index
+from fingerprints.pipeline import Query, analyse_query, corrected_for_speed, fingerprint_for_index
 from fingerprints.spectrogram import frame_count
 from testsupport.codecs import write_audio
 from testsupport.music import SAMPLE_RATE, synth_song
@@ -73,3 +74,19 @@ def test_query_keeps_the_audio_it_analysed(tmp_path: Path, config: EngineConfig)
     assert query.audio.sample_rate == config.sample_rate
     assert query.audio.duration_seconds == pytest.approx(4, abs=0.05)
     assert query.fingerprint.duration_seconds == query.audio.duration_seconds
+
+
+@pytest.mark.parametrize("speed", [1.04, 0.97])
+def test_speed_correction_restores_the_hashes_of_a_turntable_change(
+    tmp_path: Path, config: EngineConfig, speed: float
+) -> None:
+    song = synth_song(32, 12)
+    changed = soxr.resample(song, SAMPLE_RATE * speed, SAMPLE_RATE)  # tempo and pitch together
+    original = analyse_query(write_audio(tmp_path / "a.wav", song, SAMPLE_RATE), config)
+    played = analyse_query(write_audio(tmp_path / "b.wav", changed, SAMPLE_RATE), config)
+
+    def shared_hashes(query: Query) -> float:
+        return np.isin(query.fingerprint.hashes.values, original.fingerprint.hashes.values).mean()
+
+    assert shared_hashes(played) < 0.2
+    assert shared_hashes(corrected_for_speed(played, speed, config)) > 0.6

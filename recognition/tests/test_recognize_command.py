@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import soxr
 
 from catalog.models import Song
 from conftest import BOTH_DATABASES, SongLibrary
@@ -20,14 +21,16 @@ from testsupport.music import add_white_noise
 pytestmark = pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)
 
 CLIP_SECONDS = 5.0
-#: condition → (file suffix, SNR of added white noise or None)
+#: condition → (file suffix, SNR of added white noise or None, playback speed)
 CONDITIONS = {
-    "clean": (".wav", None),
-    "white noise at 5 dB SNR": (".wav", 5.0),
-    "MP3": (".mp3", None),
-    "Opus": (".opus", None),
-    "M4A (AAC)": (".m4a", None),
-    "WebM (Opus)": (".webm", None),
+    "clean": (".wav", None, 1.0),
+    "white noise at 5 dB SNR": (".wav", 5.0, 1.0),
+    "MP3": (".mp3", None, 1.0),
+    "Opus": (".opus", None, 1.0),
+    "M4A (AAC)": (".m4a", None, 1.0),
+    "WebM (Opus)": (".webm", None, 1.0),
+    "played 3 % fast": (".wav", None, 1.03),
+    "played 5 % slow": (".wav", None, 0.95),
 }
 
 
@@ -40,12 +43,14 @@ def _recognize_json(*paths: Path) -> tuple[int, list[dict]]:
 def test_each_song_is_named_at_its_offset(
     condition: str, indexed: SongLibrary, tmp_path: Path
 ) -> None:
-    suffix, snr = CONDITIONS[condition]
+    suffix, snr, speed = CONDITIONS[condition]
     rng = np.random.default_rng(len(condition))
     clips, expected = [], []
     for n, song in enumerate(indexed.songs):
-        start = float(rng.uniform(0, 30 - CLIP_SECONDS))
-        clip = cut(song.samples, start, CLIP_SECONDS)
+        start = float(rng.uniform(0, 30 - 1.1 * CLIP_SECONDS))
+        clip = cut(song.samples, start, CLIP_SECONDS * speed)
+        if speed != 1.0:  # a turntable: tempo and pitch together
+            clip = soxr.resample(clip, indexed.sample_rate * speed, indexed.sample_rate)
         if snr is not None:
             clip = add_white_noise(clip, snr, seed=n)
         clips.append(write_audio(tmp_path / f"clip{n}{suffix}", clip, indexed.sample_rate))
