@@ -85,6 +85,9 @@ class EngineConfig:
     #: Ten more tries are ten more chances for chance hits to line up, so a speed-corrected
     #: match must clear a higher bar (a held-out clip at 0 dB SNR reached 10 in one of them).
     speed_min_aligned_matches: int = 16
+    #: How many of those speeds are re-analysed, the likeliest first (see
+    #: ``recognition.services._likely_speeds``).
+    speed_candidates: int = 2
     #: How many runner-up candidates a result reports.
     runner_up_count: int = 3
 

@@ -5,14 +5,18 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+import numpy as np
+
 from catalog.models import Song
 from fingerprints.audio import Source
 from fingerprints.config import EngineConfig
+from fingerprints.hashes import hash_peaks
+from fingerprints.peaks import at_original_speed
 from fingerprints.pipeline import Query, analyse_query, corrected_for_speed
 from fingerprints.store import FingerprintStore
 
 from .evidence import MatchEvidence, gather_evidence
-from .matching import Hits, Verdict, decide, join_hits
+from .matching import Hits, Verdict, best_alignments, decide, join_hits
 
 
 @dataclass(frozen=True)
@@ -81,12 +85,12 @@ def recognize(
 def _identify(
     query: Query, store: FingerprintStore, config: EngineConfig
 ) -> tuple[Query, Hits, Verdict]:
-    """Match the query as it is, then, if nothing matched, corrected for each speed of
-    ``config.speed_search`` until something does. Returns the query that was decided on."""
+    """Match the query as it is; if nothing matches, look for the playback speed it was played
+    at and match it corrected for that. Returns the query that was decided on."""
     hits, verdict = _match(query, store, config)
     if verdict.winner is not None or len(query.fingerprint.hashes) == 0:
         return query, hits, verdict
-    for speed in config.speed_search:
+    for speed in _likely_speeds(query, store, config):
         corrected = corrected_for_speed(query, speed, config)
         corrected_hits, corrected_verdict = _match(
             corrected, store, config, config.speed_min_aligned_matches
@@ -94,6 +98,26 @@ def _identify(
         if corrected_verdict.winner is not None:
             return corrected, corrected_hits, corrected_verdict
     return query, hits, verdict
+
+
+def _likely_speeds(query: Query, store: FingerprintStore, config: EngineConfig) -> list[float]:
+    """The ``speed_candidates`` speeds of ``config.speed_search`` under which the query's
+    peaks, moved to where they would sit at the original speed, line up best with a song.
+
+    Moving peaks is cheap and one lookup serves every speed; only the likely speeds are then
+    re-analysed from resampled audio, which is what recovers nearly every hash.
+    """
+    moved = [
+        hash_peaks(at_original_speed(query.fingerprint.peaks, speed), config)
+        for speed in config.speed_search
+    ]
+    found = store.lookup(np.concatenate([hashes.values for hashes in moved]))
+    strength = [
+        max((c.aligned_matches for c in best_alignments(join_hits(h, found), 1)), default=0)
+        for h in moved
+    ]
+    ranked = sorted(zip(strength, config.speed_search), key=lambda pair: -pair[0])
+    return [speed for _, speed in ranked[: config.speed_candidates]]
 
 
 def _match(

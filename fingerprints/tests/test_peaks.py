@@ -8,7 +8,7 @@ import soxr
 
 from conftest import SongLibrary
 from fingerprints.config import EngineConfig
-from fingerprints.peaks import Peaks, find_peaks
+from fingerprints.peaks import Peaks, at_original_speed, find_peaks
 from fingerprints.tests.signals import sines
 from testsupport.music import synth_song
 
@@ -103,3 +103,28 @@ def test_peaks_are_sorted_and_deterministic(config: EngineConfig) -> None:
     np.testing.assert_array_equal(first.bins, second.bins)
     assert np.all(np.lexsort((first.bins, first.frames)) == np.arange(len(first)))
     assert np.all((first.bins >= config.min_bin) & (first.bins <= config.max_bin))
+
+
+def test_peaks_moved_to_the_original_speed_land_near_the_originals(
+    song_library: SongLibrary, config: EngineConfig
+) -> None:
+    song = soxr.resample(
+        song_library.songs[0].samples, song_library.sample_rate, config.sample_rate
+    )
+    speed = 1.04
+    played_fast = soxr.resample(song, config.sample_rate * speed, config.sample_rate)
+    original, fast = find_peaks(song, config), find_peaks(played_fast, config)
+
+    def near_original(peaks: Peaks) -> float:
+        last_frame = max(peaks.frames.max(), original.frames.max())
+        grid = np.zeros((last_frame + 3, config.max_bin + 3), bool)
+        grid[original.frames, original.bins] = True
+        near = np.zeros(len(peaks), bool)
+        for df in (-1, 0, 1):
+            for db in (-1, 0, 1):
+                frames = np.clip(peaks.frames + df, 0, grid.shape[0] - 1)
+                near |= grid[frames, np.clip(peaks.bins + db, 0, grid.shape[1] - 1)]
+        return near.mean()
+
+    assert near_original(fast) < 0.3
+    assert near_original(at_original_speed(fast, speed)) > 0.7
