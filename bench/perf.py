@@ -34,7 +34,6 @@ import importlib
 import json
 import operator
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -54,6 +53,7 @@ import django  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connections  # noqa: E402
 
+from bench.children import MIB, ChildRun, run_child  # noqa: E402
 from fingerprints.audio import decode_audio  # noqa: E402
 from fingerprints.config import EngineConfig  # noqa: E402
 from fingerprints.routers import FINGERPRINTS_DB  # noqa: E402
@@ -68,17 +68,6 @@ CLIP_SECONDS = 5.0
 #: query does.
 CLIP_SAMPLE_RATE = 22050
 OFFSET_TOLERANCE_SECONDS = 1.0
-#: ru_maxrss is in kibibytes on Linux, in bytes on macOS.
-_RSS_UNIT_BYTES = 1 if sys.platform == "darwin" else 1024
-_MIB = 1 << 20
-
-
-@dataclass(frozen=True)
-class ChildRun:
-    returncode: int
-    wall_seconds: float
-    cpu_seconds: float
-    peak_rss_bytes: int
 
 
 @dataclass(frozen=True)
@@ -209,25 +198,8 @@ def setup_django(data_dir: Path) -> None:
 
 
 def run_manage(args: Sequence[str], log: IO[bytes]) -> ChildRun:
-    """Run ``manage.py ARGS`` with its output going to ``log``.
-
-    ``os.wait4`` reports this one child's peak RSS; ``RUSAGE_CHILDREN`` would report the
-    largest of every child waited for so far, the migrations included.
-    """
-    log.flush()
-    started = time.perf_counter()
-    child = subprocess.Popen(
-        [sys.executable, str(MANAGE_PY), *args], cwd=REPO_ROOT, stdout=log, stderr=log
-    )
-    _, status, usage = os.wait4(child.pid, 0)
-    wall_seconds = time.perf_counter() - started
-    child.returncode = os.waitstatus_to_exitcode(status)
-    return ChildRun(
-        child.returncode,
-        wall_seconds,
-        usage.ru_utime + usage.ru_stime,
-        usage.ru_maxrss * _RSS_UNIT_BYTES,
-    )
+    """Run ``manage.py ARGS`` with its output going to ``log``."""
+    return run_child([sys.executable, str(MANAGE_PY), *args], log, cwd=REPO_ROOT)
 
 
 def migrate(log: IO[bytes], log_path: Path) -> None:
@@ -278,7 +250,7 @@ def indexing_figures(
         cpu_seconds=run.cpu_seconds,
         workers=workers,
         realtime_per_core=realtime_per_core,
-        peak_memory_mib=run.peak_rss_bytes / _MIB,
+        peak_memory_mib=run.peak_rss_bytes / MIB,
         decode_seconds=decode_seconds,
         decode_realtime=decode_realtime,
         share_of_decode_speed=realtime_per_core / decode_realtime,

@@ -19,6 +19,8 @@ _SNDFILE = {
 }
 #: suffix → (container, codec) for what needs FFmpeg (through PyAV).
 _FFMPEG = {".m4a": ("mp4", "aac"), ".webm": ("webm", "libopus")}
+#: libsndfile takes no bitrate, only a coarse quality: with a bitrate, these go through FFmpeg.
+_FFMPEG_FOR_BITRATE = {".mp3": ("mp3", "libmp3lame")}
 #: Opus only runs at these rates.
 _OPUS_RATE = 48000
 
@@ -26,12 +28,15 @@ _OPUS_RATE = 48000
 def write_audio(
     path: Path, samples: np.ndarray, sample_rate: int, *, bitrate: int | None = None
 ) -> Path:
-    """Encode mono or (n, channels) float ``samples`` to ``path``; the suffix picks the codec."""
+    """Encode mono or (n, channels) float ``samples`` to ``path``; the suffix picks the codec.
+
+    ``bitrate`` is in bits per second; without it each codec uses its default.
+    """
     suffix = path.suffix.lower()
     if suffix in (".opus", ".webm") and sample_rate != _OPUS_RATE:
         samples = soxr.resample(samples, sample_rate, _OPUS_RATE)
         sample_rate = _OPUS_RATE
-    if suffix in _SNDFILE:
+    if suffix in _SNDFILE and not (bitrate and suffix in _FFMPEG_FOR_BITRATE):
         fmt, subtype = _SNDFILE[suffix]
         sf.write(path, samples, sample_rate, format=fmt, subtype=subtype)
     else:
@@ -40,7 +45,7 @@ def write_audio(
 
 
 def _write_ffmpeg(path: Path, samples: np.ndarray, sample_rate: int, bitrate: int | None) -> None:
-    container_format, codec = _FFMPEG[path.suffix.lower()]
+    container_format, codec = {**_FFMPEG, **_FFMPEG_FOR_BITRATE}[path.suffix.lower()]
     planar = np.atleast_2d(samples.T if samples.ndim == 2 else samples).astype(np.float32)
     layout = "mono" if len(planar) == 1 else "stereo"
     with av.open(str(path), "w", format=container_format) as container:

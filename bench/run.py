@@ -1,0 +1,256 @@
+"""Kazoom against its open peers (audfprint, Olaf): accuracy, false matches and speed.
+
+Usage (from the repository root)::
+
+    .venv/bin/python bench/run.py MUSIC_DIR [--systems kazoom,audfprint,audfprint-dense,olaf]
+        [--per-cell 10] [--seed 0] [--conditions clean,white5,...] [--durations 2,3,5,10]
+        [--out-dir bench/results] [--keep DIR]
+
+1. Splits MUSIC_DIR once and for all (by file name) into indexed tracks (about 85 %) and
+   held-out tracks, which no system indexes (``bench.split``); a track that is a version of
+   another is never held out (``bench.versions``).
+2. Plans a seeded grid of clips: every condition × duration gets ``--per-cell`` clips from
+   indexed tracks and a fifth as many from held-out ones; each duration also gets noise and
+   silence clips (``bench.grid``). They are written once (``bench.clips``).
+3. Each system indexes the indexed tracks and answers every clip through its own command line,
+   one after the other, each child pinned to one core (``bench.systems``).
+4. Judges the answers, as given and at each system's zero-false-match threshold
+   (``bench.scoring``), prints the tables and writes ``latest.json``, ``latest.md`` and
+   ``latest.png`` to ``--out-dir`` (``bench.report``).
+
+Olaf runs when ``OLAF_DIR`` names an Olaf checkout; audfprint is installed from PyPI into
+``~/.cache/kazoom-bench/audfprint-venv`` on first use and needs ``ffmpeg``; babble needs
+``espeak-ng``. Whatever is missing is skipped with a note. Progress goes to stderr; the work
+folder (clips, databases, logs) is temporary unless ``--keep DIR``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from bench import perf, report  # noqa: E402
+from bench.babble import BabbleUnavailable, speech_utterances  # noqa: E402
+from bench.children import SINGLE_THREAD_ENV  # noqa: E402
+from bench.clips import CLIP_SAMPLE_RATE, write_clips  # noqa: E402
+from bench.grid import (  # noqa: E402
+    CONDITIONS,
+    CONDITIONS_BY_NAME,
+    DURATIONS_SECONDS,
+    NOISE_KINDS,
+    ClipSpec,
+    Condition,
+    plan_clips,
+)
+from bench.split import HELD_OUT_SHARE, Split, find_tracks, split_tracks  # noqa: E402
+from bench.systems import audfprint, olaf  # noqa: E402
+from bench.systems.base import QueryClip, System, Unavailable  # noqa: E402
+from bench.versions import find_versions  # noqa: E402
+
+SYSTEMS = ("kazoom", "audfprint", "audfprint-dense", "olaf")
+DEFAULT_OUT_DIR = REPO_ROOT / "bench" / "results"
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("music_dir", type=Path, metavar="MUSIC_DIR")
+    parser.add_argument("--systems", type=_names(SYSTEMS), default=list(SYSTEMS))
+    parser.add_argument("--per-cell", type=int, default=10, help="known clips per cell")
+    parser.add_argument("--seed", type=int, default=0)
+    conditions = _names(tuple(CONDITIONS_BY_NAME))
+    parser.add_argument("--conditions", type=conditions, default=list(CONDITIONS_BY_NAME))
+    parser.add_argument("--durations", type=_seconds, default=list(DURATIONS_SECONDS))
+    parser.add_argument("--out-dir", type=Path, default=DEFAULT_OUT_DIR)
+    parser.add_argument("--keep", type=Path, metavar="DIR", help="work in DIR and keep it")
+    args = parser.parse_args(argv)
+    if not args.music_dir.is_dir():
+        parser.error(f"no such folder: {args.music_dir}")
+    if args.per_cell < 1:
+        parser.error("--per-cell must be at least 1")
+    if args.keep is not None and args.keep.exists() and any(args.keep.iterdir()):
+        parser.error(f"--keep needs an empty or new folder: {args.keep}")
+    return args
+
+
+def _names(known: tuple[str, ...]) -> Callable[[str], list[str]]:
+    def parse(text: str) -> list[str]:
+        names = [name.strip() for name in text.split(",") if name.strip()]
+        unknown = [name for name in names if name not in known]
+        if unknown or not names:
+            raise argparse.ArgumentTypeError(f"choose from {', '.join(known)}")
+        return names
+
+    return parse
+
+
+def _seconds(text: str) -> list[float]:
+    return [float(part) for part in text.split(",")]
+
+
+def progress(message: str) -> None:
+    print(f"[run] {message}", file=sys.stderr, flush=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    # Every child inherits this: "one core" must not mean one core plus a BLAS thread pool.
+    os.environ.update(SINGLE_THREAD_ENV)
+    with perf.workspace(args.keep) as work:
+        perf.setup_django(work / "kazoom-data")
+        results = benchmark(args, work)
+    write_outputs(results, args.out_dir)
+    print(report.render_text(results))
+    return 0
+
+
+def benchmark(args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    from catalog.indexing import AUDIO_EXTENSIONS  # needs django.setup()
+    from fingerprints.wiring import engine_config
+
+    started = time.perf_counter()
+    revision = _revision()
+    notes: list[str] = []
+    tracks = find_tracks(args.music_dir, AUDIO_EXTENSIONS)
+    progress(f"looking for versions of one piece among {len(tracks)} tracks")
+    versions = find_versions(tracks)
+    split = split_tracks(
+        tracks, never_held_out={key for p in versions for key in (p.first, p.second)}
+    )
+    progress(f"{len(split.indexed)} tracks to index, {len(split.held_out)} held out")
+    utterances = _voices(work, notes)
+    conditions = [
+        c for c in CONDITIONS if c.name in args.conditions and (utterances or c.family != "babble")
+    ]
+    specs = _write_grid(args, work, split, conditions, utterances)
+    clips = [QueryClip(spec.clip_id, work / "clips" / spec.file_name) for spec in specs]
+    timings = {"clips_seconds": time.perf_counter() - started}
+    systems = {name: _run_system(name, work, split, specs, clips, timings) for name in args.systems}
+    return {
+        "settings": {
+            "music_dir": str(args.music_dir),
+            "systems": args.systems,
+            "per_cell": args.per_cell,
+            "seed": args.seed,
+            "conditions": [c.name for c in conditions],
+            "durations_seconds": args.durations,
+            "held_out_share": HELD_OUT_SHARE,
+            "clip_sample_rate": CLIP_SAMPLE_RATE,
+            "kazoom_engine": asdict(engine_config()),
+            "kazoom_revision": revision,
+        },
+        "split": {
+            "indexed": [t.key for t in split.indexed],
+            "held_out": [t.key for t in split.held_out],
+            "indexed_hours": split.indexed_seconds / 3600,
+            "versions": [asdict(pair) for pair in versions],
+        },
+        "clip_counts": dict(Counter(spec.kind for spec in specs)),
+        "notes": notes,
+        "timings": {**timings, "total_seconds": time.perf_counter() - started},
+        "systems": systems,
+        "clips": [{**asdict(spec), "file_name": spec.file_name} for spec in specs],
+    }
+
+
+def _revision() -> dict[str, Any]:
+    """The commit Kazoom ran from, and the files that differed from it: the benchmark runs
+    the working tree as it is."""
+    git = ["git", "-C", str(REPO_ROOT)]
+    head = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True)
+    status = subprocess.run([*git, "status", "--porcelain"], capture_output=True, text=True)
+    return {
+        "commit": head.stdout.strip() or None,
+        "uncommitted": [line[3:] for line in status.stdout.splitlines()],
+    }
+
+
+def _voices(work: Path, notes: list[str]) -> list[np.ndarray] | None:
+    try:
+        return speech_utterances(work / "voices", CLIP_SAMPLE_RATE)
+    except BabbleUnavailable as error:
+        notes.append(f"babble skipped: {error}")
+        return None
+
+
+def _write_grid(
+    args: argparse.Namespace,
+    work: Path,
+    split: Split,
+    conditions: Sequence[Condition],
+    utterances: list[np.ndarray] | None,
+) -> list[ClipSpec]:
+    noise_kinds = NOISE_KINDS if utterances else tuple(k for k in NOISE_KINDS if k != "babble")
+    specs = plan_clips(split, conditions, args.durations, args.per_cell, args.seed, noise_kinds)
+    progress(f"writing {len(specs)} clips")
+    write_clips(specs, work / "clips", utterances)
+    return specs
+
+
+def _run_system(
+    name: str,
+    work: Path,
+    split: Split,
+    specs: Sequence[ClipSpec],
+    clips: Sequence[QueryClip],
+    timings: dict[str, float],
+) -> dict[str, Any]:
+    try:
+        system = make_system(name, work)
+    except Unavailable as error:
+        progress(f"{name}: skipped: {error}")
+        return report.skipped_report(str(error))
+    try:
+        progress(f"{name}: indexing {len(split.indexed)} tracks")
+        started = time.perf_counter()
+        stats = system.index(split.indexed)
+        progress(f"{name}: answering {len(clips)} clips")
+        run = system.query(clips)
+        timings[f"{name}_seconds"] = time.perf_counter() - started
+    except RuntimeError as error:
+        progress(f"{name}: failed: {error}")
+        return report.skipped_report(str(error), status="failed")
+    return report.system_report(specs, stats, run, system.commands)
+
+
+def make_system(name: str, work: Path) -> System:
+    """The system called ``name``, ready to index; ``Unavailable`` says why it cannot run."""
+    if name == "kazoom":
+        from bench.systems.kazoom import Kazoom
+
+        return Kazoom(work / "kazoom-data", work / "kazoom.log")
+    if name == "olaf":
+        olaf_dir = os.environ.get("OLAF_DIR")
+        if not olaf_dir:
+            raise Unavailable("OLAF_DIR is not set (a checkout of github.com/JorenSix/Olaf)")
+        return olaf.Olaf(olaf.build(Path(olaf_dir), work / "olaf-build.log"), work)
+    executable = audfprint.install()
+    if name == "audfprint-dense":
+        options, match_options = audfprint.DENSE_OPTIONS, audfprint.DENSE_MATCH_OPTIONS
+        return audfprint.Audfprint(name, executable, work, options, match_options)
+    return audfprint.Audfprint(name, executable, work)
+
+
+def write_outputs(results: dict[str, Any], out_dir: Path) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "latest.json").write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+    (out_dir / "latest.md").write_text(report.render_markdown(results), encoding="utf-8")
+    report.draw_plot(results, out_dir / "latest.png")
+    progress(f"wrote {out_dir}/latest.json, latest.md and latest.png")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The systems the benchmark compares, each behind ``bench.systems.base.System``."""
