@@ -16,18 +16,13 @@ from .peaks import Peaks, find_peaks
 
 @dataclass(frozen=True)
 class Fingerprint:
-    """What the engine keeps of a recording: its hashes and the audio's length."""
+    """A recording reduced to its constellation of peaks, their hashes and its length."""
 
     hashes: Hashes
     peaks: Peaks
     duration_seconds: float
     #: False when only the first part of the recording was analysed (long queries).
     complete: bool = True
-
-
-def fingerprint_samples(samples: np.ndarray, config: EngineConfig) -> Fingerprint:
-    """Fingerprint mono float32 samples at ``config.sample_rate``."""
-    return _fingerprint_decoded(DecodedAudio(samples, config.sample_rate, complete=True), config)
 
 
 def fingerprint_for_index(source: Source, config: EngineConfig) -> Fingerprint:
