@@ -165,3 +165,22 @@ def test_an_admin_adds_a_song_by_upload_and_it_is_recognised(
     card = page.locator('#result [data-outcome="match"]')
     expect(card.locator(".song-title")).to_have_text("Added In The Browser")
     expect(card.locator(".song-artist")).to_have_text("Browser Band")
+
+
+def test_the_page_works_from_the_keyboard(page: Page, indexed: SongLibrary) -> None:
+    page.goto("/")
+    expect(page.get_by_role("button", name="Listen")).to_be_visible()
+    expect(page.get_by_label("Drop an audio file here")).to_have_attribute("type", "file")
+
+    focused = []
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        focused.append(page.evaluate("document.activeElement.id"))
+        if focused[-1] == "listen":
+            break
+    assert focused[-1] == "listen"
+    page.keyboard.press("Enter")
+
+    expect(page.locator('#result [data-outcome="match"] .song-title')).to_have_text(
+        indexed.songs[MIC_SONG].title, timeout=20_000
+    )
