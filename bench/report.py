@@ -1,6 +1,7 @@
 """The benchmark's results: one JSON document, printed tables, a Markdown page and a plot.
 
-Accuracy figures read "as answered / at the zero-false-match threshold" throughout.
+Accuracy figures read "as answered / at the zero-false-match threshold" throughout; answers
+right only by the repeat rule (``bench.repeats``) count as right and are also counted apart.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from bench.children import MIB
 from bench.grid import CONDITIONS_BY_NAME, ClipSpec
 from bench.scoring import (
+    SamePassage,
     Tally,
     false_matches,
     grouped,
@@ -21,16 +23,17 @@ from bench.scoring import (
     tally,
     zero_false_match_threshold,
 )
-from bench.systems.base import IndexStats, QueryRun
+from bench.systems.base import Answer, IndexStats, QueryRun
 
 
 def system_report(
-    specs: Sequence[ClipSpec], stats: IndexStats, run: QueryRun, commands: Sequence[str]
+    specs: Sequence[ClipSpec],
+    stats: IndexStats,
+    run: QueryRun,
+    commands: Sequence[str],
+    same_passage: SamePassage | None = None,
 ) -> dict[str, Any]:
     """Every figure of one system that ran, and its answer to every clip."""
-    threshold = zero_false_match_threshold(specs, run.answers)
-    judged = judge_all(specs, run.answers, threshold)
-    cells = grouped(judged, lambda s: (s.condition, s.duration_seconds))
     return {
         "status": "ran",
         "commands": list(commands),
@@ -47,6 +50,18 @@ def system_report(
             **latency_ms(run.answers),
             "peak_memory_mib": run.peak_rss_bytes / MIB,
         },
+        **scores(specs, run.answers, same_passage),
+    }
+
+
+def scores(
+    specs: Sequence[ClipSpec], answers: Sequence[Answer], same_passage: SamePassage | None
+) -> dict[str, Any]:
+    """The figures of ``system_report`` that judge the answers, and the judged answers."""
+    threshold = zero_false_match_threshold(specs, answers)
+    judged = judge_all(specs, answers, threshold, same_passage)
+    cells = grouped(judged, lambda s: (s.condition, s.duration_seconds))
+    return {
         "threshold": threshold,
         "overall": _tally(tally(judged)),
         "false_matches": false_matches(judged),
@@ -67,6 +82,18 @@ def system_report(
             for j in judged
         ],
     }
+
+
+def rescore(results: dict[str, Any], same_passage: SamePassage | None) -> None:
+    """Judge again, in place, the answers a finished run stored in ``results`` (its JSON)."""
+    specs = [
+        ClipSpec(**{k: v for k, v in clip.items() if k != "file_name"}) for clip in results["clips"]
+    ]
+    fields = Answer.__dataclass_fields__
+    for system in results["systems"].values():
+        if system["status"] == "ran":
+            answers = [Answer(**{k: a[k] for k in fields}) for a in system["answers"]]
+            system.update(scores(specs, answers, same_passage))
 
 
 def skipped_report(note: str, status: str = "skipped") -> dict[str, Any]:
@@ -102,6 +129,7 @@ def summary_rows(report: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     headers = [
         "system",
         "right",
+        "by repeat",
         "false: held-out/noise/silence",
         "threshold",
         "index ×RT/core",
@@ -113,7 +141,7 @@ def summary_rows(report: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     rows = []
     for name, system in report["systems"].items():
         if system["status"] != "ran":
-            rows.append([name, f"{system['status']}: {system['note']}"] + [""] * 7)
+            rows.append([name, f"{system['status']}: {system['note']}"] + [""] * 8)
             continue
         rows.append(_summary_row(name, system))
     return headers, rows
@@ -126,6 +154,7 @@ def _summary_row(name: str, s: dict[str, Any]) -> list[str]:
     return [
         name,
         _pair(s["overall"]),
+        f"{s['overall'].get('correct_by_repeat', 0)}",
         "/".join(f"{falses[k]['as_answered']}" for k in ("held_out", "noise", "silence"))
         + f" of {sum(f['clips'] for f in falses.values())}",
         "-" if s["threshold"] is None else f"{s['threshold']:g}",
@@ -207,8 +236,9 @@ def render_markdown(report: dict[str, Any]) -> str:
         _heading(report),
         "",
         "Accuracy cells read *as answered / at the zero-false-match threshold*: right song and "
-        "offset within 1 s (speed conditions: right song). False matches count songs named for "
-        "held-out tracks, noise and silence, as answered.",
+        "offset within 1 s (speed conditions: right song), or a wrong offset where the track "
+        "repeats the same audio (a loop; *by repeat* counts these, as answered). False matches "
+        "count songs named for held-out tracks, noise and silence, as answered.",
         "",
         markdown_table(*summary_rows(report)),
         "",

@@ -5,6 +5,7 @@ Usage (from the repository root)::
     .venv/bin/python bench/run.py MUSIC_DIR [--systems kazoom,audfprint,audfprint-dense,olaf]
         [--per-cell 10] [--seed 0] [--conditions clean,white5,...] [--durations 2,3,5,10]
         [--out-dir bench/results] [--keep DIR]
+    .venv/bin/python bench/run.py --rescore bench/results/latest.json [--out-dir bench/results]
 
 1. Splits MUSIC_DIR once and for all (by file name) into indexed tracks (about 85 %) and
    held-out tracks, which no system indexes (``bench.split``); a track that is a version of
@@ -15,13 +16,15 @@ Usage (from the repository root)::
 3. Each system indexes the indexed tracks and answers every clip through its own command line,
    one after the other, each child pinned to one core (``bench.systems``).
 4. Judges the answers, as given and at each system's zero-false-match threshold
-   (``bench.scoring``), prints the tables and writes ``latest.json``, ``latest.md`` and
+   (``bench.scoring``; a wrong offset where the track repeats itself counts as right,
+   ``bench.repeats``), prints the tables and writes ``latest.json``, ``latest.md`` and
    ``latest.png`` to ``--out-dir`` (``bench.report``).
 
 Olaf runs when ``OLAF_DIR`` names an Olaf checkout; audfprint is installed from PyPI into
 ``~/.cache/kazoom-bench/audfprint-venv`` on first use and needs ``ffmpeg``; babble needs
 ``espeak-ng``. Whatever is missing is skipped with a note. Progress goes to stderr; the work
-folder (clips, databases, logs) is temporary unless ``--keep DIR``.
+folder (clips, databases, logs) is temporary unless ``--keep DIR``. ``--rescore`` judges the
+answers of an earlier run's JSON again (after a change to the scoring) without running anything.
 """
 
 from __future__ import annotations
@@ -56,6 +59,8 @@ from bench.grid import (  # noqa: E402
     Condition,
     plan_clips,
 )
+from bench.repeats import decode_track, same_passage_judge  # noqa: E402
+from bench.scoring import SamePassage  # noqa: E402
 from bench.split import HELD_OUT_SHARE, Split, find_tracks, split_tracks  # noqa: E402
 from bench.systems import audfprint, olaf  # noqa: E402
 from bench.systems.base import QueryClip, System, Unavailable  # noqa: E402
@@ -67,7 +72,7 @@ DEFAULT_OUT_DIR = REPO_ROOT / "bench" / "results"
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("music_dir", type=Path, metavar="MUSIC_DIR")
+    parser.add_argument("music_dir", type=Path, metavar="MUSIC_DIR", nargs="?")
     parser.add_argument("--systems", type=_names(SYSTEMS), default=list(SYSTEMS))
     parser.add_argument("--per-cell", type=int, default=10, help="known clips per cell")
     parser.add_argument("--seed", type=int, default=0)
@@ -76,8 +81,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--durations", type=_seconds, default=list(DURATIONS_SECONDS))
     parser.add_argument("--out-dir", type=Path, default=DEFAULT_OUT_DIR)
     parser.add_argument("--keep", type=Path, metavar="DIR", help="work in DIR and keep it")
+    parser.add_argument("--rescore", type=Path, metavar="JSON", help="judge JSON's answers again")
     args = parser.parse_args(argv)
-    if not args.music_dir.is_dir():
+    if args.rescore is not None:
+        if not args.rescore.is_file():
+            parser.error(f"no such file: {args.rescore}")
+        return args
+    if args.music_dir is None or not args.music_dir.is_dir():
         parser.error(f"no such folder: {args.music_dir}")
     if args.per_cell < 1:
         parser.error("--per-cell must be at least 1")
@@ -109,6 +119,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     # Every child inherits this: "one core" must not mean one core plus a BLAS thread pool.
     os.environ.update(SINGLE_THREAD_ENV)
+    if args.rescore is not None:
+        results = json.loads(args.rescore.read_text())
+        report.rescore(results, same_passage_judge(decode_track))
+        write_outputs(results, args.out_dir)
+        print(report.render_text(results))
+        return 0
     with perf.workspace(args.keep) as work:
         perf.setup_django(work / "kazoom-data")
         results = benchmark(args, work)
@@ -138,7 +154,10 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     specs = _write_grid(args, work, split, conditions, utterances)
     clips = [QueryClip(spec.clip_id, work / "clips" / spec.file_name) for spec in specs]
     timings = {"clips_seconds": time.perf_counter() - started}
-    systems = {name: _run_system(name, work, split, specs, clips, timings) for name in args.systems}
+    same = same_passage_judge(decode_track)
+    systems = {
+        name: _run_system(name, work, split, specs, clips, timings, same) for name in args.systems
+    }
     return {
         "settings": {
             "music_dir": str(args.music_dir),
@@ -207,6 +226,7 @@ def _run_system(
     specs: Sequence[ClipSpec],
     clips: Sequence[QueryClip],
     timings: dict[str, float],
+    same_passage: SamePassage,
 ) -> dict[str, Any]:
     try:
         system = make_system(name, work)
@@ -223,7 +243,7 @@ def _run_system(
     except RuntimeError as error:
         progress(f"{name}: failed: {error}")
         return report.skipped_report(str(error), status="failed")
-    return report.system_report(specs, stats, run, system.commands)
+    return report.system_report(specs, stats, run, system.commands, same_passage)
 
 
 def make_system(name: str, work: Path) -> System:

@@ -2,7 +2,9 @@
 
 A known clip is answered right when the song is its track and, unless the condition changed
 the speed, the reported offset is within ``OFFSET_TOLERANCE_SECONDS`` of where the clip was
-cut. Any song named for a held-out, noise or silence clip is a false match.
+cut. A wrong offset still counts as right ("correct (repeat)") when the track holds the same
+audio there as at the true offset (``bench.repeats``): a loop no recognizer can tell apart.
+Any song named for a held-out, noise or silence clip is a false match.
 
 Systems that always answer are compared fairly at their zero-false-match threshold: the
 smallest score above every score they gave to a clip with nothing to find. Answers scoring
@@ -23,13 +25,16 @@ from bench.perf import OFFSET_TOLERANCE_SECONDS
 from bench.systems.base import Answer
 
 NEGATIVE_KINDS = ("held_out", "noise", "silence")
+CORRECT = ("correct", "correct (repeat)")
+#: ``same(track, a_seconds, b_seconds, duration_seconds)``: does the track repeat itself there?
+SamePassage = Callable[[str, float, float, float], bool]
 
 
 @dataclass(frozen=True)
 class Judged:
     spec: ClipSpec
     answer: Answer
-    #: "correct", "wrong offset", "wrong song" or "no match" for known clips;
+    #: "correct", "correct (repeat)", "wrong offset", "wrong song" or "no match" for known clips;
     #: "false match" or "no match" for the rest.
     outcome: str
     #: The same, counting answers below the zero-false-match threshold as no match.
@@ -50,15 +55,20 @@ def zero_false_match_threshold(
 
 
 def judge_all(
-    specs: Sequence[ClipSpec], answers: Sequence[Answer], threshold: float | None
+    specs: Sequence[ClipSpec],
+    answers: Sequence[Answer],
+    threshold: float | None,
+    same_passage: SamePassage | None = None,
 ) -> list[Judged]:
-    return [
-        Judged(spec, answer, outcome(spec, answer), outcome(spec, _above(answer, threshold)))
-        for spec, answer in zip(specs, answers)
-    ]
+    judged = []
+    for spec, answer in zip(specs, answers):
+        as_answered = outcome(spec, answer, same_passage)
+        at_threshold = outcome(spec, _above(answer, threshold), same_passage)
+        judged.append(Judged(spec, answer, as_answered, at_threshold))
+    return judged
 
 
-def outcome(spec: ClipSpec, answer: Answer) -> str:
+def outcome(spec: ClipSpec, answer: Answer, same_passage: SamePassage | None = None) -> str:
     if answer.song is None:
         return "no match"
     if spec.is_negative:
@@ -66,7 +76,7 @@ def outcome(spec: ClipSpec, answer: Answer) -> str:
     if answer.song != spec.track:
         return "wrong song"
     if spec.checks_offset and not _offset_right(spec, answer):
-        return "wrong offset"
+        return "correct (repeat)" if _repeats(spec, answer, same_passage) else "wrong offset"
     return "correct"
 
 
@@ -74,6 +84,13 @@ def _offset_right(spec: ClipSpec, answer: Answer) -> bool:
     if answer.offset_seconds is None or spec.start_seconds is None:
         return False
     return abs(answer.offset_seconds - spec.start_seconds) <= OFFSET_TOLERANCE_SECONDS
+
+
+def _repeats(spec: ClipSpec, answer: Answer, same_passage: SamePassage | None) -> bool:
+    if same_passage is None or answer.offset_seconds is None or spec.start_seconds is None:
+        return False
+    track, reported = spec.track or "", answer.offset_seconds
+    return same_passage(track, spec.start_seconds, reported, spec.duration_seconds)
 
 
 def _above(answer: Answer, threshold: float | None) -> Answer:
@@ -84,7 +101,8 @@ def _above(answer: Answer, threshold: float | None) -> Answer:
 
 @dataclass(frozen=True)
 class Tally:
-    """Known clips of one group: how many, and how many right, as answered / at threshold."""
+    """Known clips of one group: how many, and how many right, as answered / at threshold;
+    ``correct_by_repeat`` of the right ones as answered were saved by the repeat rule."""
 
     clips: int
     correct: int
@@ -92,6 +110,7 @@ class Tally:
     wrong_song: int
     wrong_song_at_threshold: int
     wrong_offset: int
+    correct_by_repeat: int = 0
 
     @property
     def share(self) -> float:
@@ -106,11 +125,12 @@ def tally(judged: Iterable[Judged]) -> Tally:
     mine = [j for j in judged if not j.spec.is_negative]
     return Tally(
         clips=len(mine),
-        correct=sum(j.outcome == "correct" for j in mine),
-        correct_at_threshold=sum(j.outcome_at_threshold == "correct" for j in mine),
+        correct=sum(j.outcome in CORRECT for j in mine),
+        correct_at_threshold=sum(j.outcome_at_threshold in CORRECT for j in mine),
         wrong_song=sum(j.outcome == "wrong song" for j in mine),
         wrong_song_at_threshold=sum(j.outcome_at_threshold == "wrong song" for j in mine),
         wrong_offset=sum(j.outcome == "wrong offset" for j in mine),
+        correct_by_repeat=sum(j.outcome == "correct (repeat)" for j in mine),
     )
 
 

@@ -51,3 +51,14 @@ def test_outcomes_as_answered_and_at_threshold() -> None:
     assert [j.outcome_at_threshold for j in judged][3:5] == ["no match", "no match"]
     figures = tally(judged)
     assert (figures.clips, figures.correct, figures.correct_at_threshold) == (4, 3, 2)
+
+
+def test_a_wrong_offset_on_a_repeat_counts_as_right() -> None:
+    def same(track: str, a_seconds: float, b_seconds: float, duration_seconds: float) -> bool:
+        return (track, a_seconds, b_seconds, duration_seconds) == ("/m/song.ogg", 30.0, 31.2, 3.0)
+
+    judged = judge_all(SPECS, ANSWERS, threshold=10.0, same_passage=same)
+    assert (judged[1].outcome, judged[1].outcome_at_threshold) == ("correct (repeat)",) * 2
+    figures = tally(judged)
+    assert (figures.correct, figures.correct_at_threshold, figures.correct_by_repeat) == (4, 3, 1)
+    assert figures.wrong_offset == 0
