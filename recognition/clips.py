@@ -74,16 +74,29 @@ def log_failure(source: str, code: str) -> RecognitionAttempt:
     return RecognitionAttempt.objects.create(source=source, outcome=Outcome.ERROR, error_code=code)
 
 
+def refuse_declared_size(declared_bytes: int, *, source: str, limits: ClipLimits) -> None:
+    """Refuse (and log) a request whose declared body is too big, before it is read.
+
+    64 kB above the limit leaves room for the form's other fields.
+    """
+    if declared_bytes > limits.max_bytes + 64 * 1024:
+        raise _rejected(source, _too_big(declared_bytes, limits))
+
+
 def _check(upload: UploadedFile | None, limits: ClipLimits) -> None:
     if upload is None:
         raise ClipRejected("no_file", "No audio was sent: choose a file or use Listen.", 400)
     if upload.size is not None and upload.size > limits.max_bytes:
-        raise ClipRejected(
-            "too_big",
-            f"The file is {upload.size / 1e6:.1f} MB; clips of up to "
-            f"{limits.max_bytes / 1e6:.0f} MB are accepted. A few seconds of audio is enough.",
-            413,
-        )
+        raise _too_big(upload.size, limits)
+
+
+def _too_big(size_bytes: int, limits: ClipLimits) -> ClipRejected:
+    return ClipRejected(
+        "too_big",
+        f"The file is {size_bytes / 1e6:.1f} MB; clips of up to "
+        f"{limits.max_bytes / 1e6:.0f} MB are accepted. A few seconds of audio is enough.",
+        413,
+    )
 
 
 def _rejected(source: str, rejection: ClipRejected) -> ClipRejected:

@@ -18,7 +18,14 @@ from catalog.models import Song
 from fingerprints.wiring import engine_config, fingerprint_store
 
 from .charts import constellation_svg, offset_histogram_svg
-from .clips import ClipLimits, ClipRejected, Source, log_failure, recognize_clip
+from .clips import (
+    ClipLimits,
+    ClipRejected,
+    Source,
+    log_failure,
+    recognize_clip,
+    refuse_declared_size,
+)
 from .presenters import (
     ERROR_HEADLINES,
     ERROR_HINTS,
@@ -93,11 +100,7 @@ def songs(request: HttpRequest) -> HttpResponse:
 def _recognize(request: HttpRequest, source: str) -> Recognition:
     limits = _limits()
     declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    if declared > limits.max_bytes + 64 * 1024:
-        # Refuse before reading the body; 64 kB leaves room for the form's other fields.
-        rejection = ClipRejected("too_big", _too_big_message(limits), 413)
-        log_failure(source, rejection.code)
-        raise rejection
+    refuse_declared_size(declared, source=source, limits=limits)
     config = engine_config()
     try:
         return recognize_clip(
@@ -118,10 +121,6 @@ def _recognize(request: HttpRequest, source: str) -> Recognition:
 
 def _limits() -> ClipLimits:
     return ClipLimits(max_bytes=settings.KAZOOM_MAX_CLIP_BYTES)
-
-
-def _too_big_message(limits: ClipLimits) -> str:
-    return f"Clips of up to {limits.max_bytes / 1e6:.0f} MB are accepted."
 
 
 def _error_context(rejection: ClipRejected) -> dict[str, object]:
