@@ -49,7 +49,7 @@ def gather_evidence(
     rows = np.unique(hits.query_rows[aligned_mask(hits, winner, config.alignment_tolerance_frames)])
     anchor_bins, delta_bins, delta_frames = unpack(hashes.values[rows], config)
     on_song = hits.song_ids == winner.song_id
-    offsets = hits.song_frames[on_song] - hits.query_frames[on_song]
+    offsets = hits.offset_frames[on_song]
     return MatchEvidence(
         spectrogram_db=log_spectrogram(query.audio.samples, config),
         min_bin=config.min_bin,

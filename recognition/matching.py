@@ -35,6 +35,11 @@ class Hits:
     def __len__(self) -> int:
         return len(self.song_ids)
 
+    @property
+    def offset_frames(self) -> np.ndarray:
+        """The offset each hit votes for: its song frame less its query frame."""
+        return self.song_frames - self.query_frames
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -79,8 +84,9 @@ def best_alignments(hits: Hits, tolerance_frames: int) -> list[Candidate]:
     first."""
     if len(hits) == 0:
         return []
-    offsets = hits.song_frames - hits.query_frames + _OFFSET_BIAS
-    keys, counts = np.unique((hits.song_ids << _SONG_SHIFT) | offsets, return_counts=True)
+    keys, counts = np.unique(
+        _song_offset_keys(hits.song_ids, hits.offset_frames), return_counts=True
+    )
     windowed = np.zeros_like(counts)
     for shift in range(-tolerance_frames, tolerance_frames + 1):
         at = np.searchsorted(keys, keys + shift).clip(max=len(keys) - 1)
@@ -122,19 +128,22 @@ def decide(hits: Hits, config: EngineConfig, min_aligned_matches: int | None = N
 
 def aligned_mask(hits: Hits, candidate: Candidate, tolerance_frames: int) -> np.ndarray:
     """Which hits voted for ``candidate``'s song within the tolerance of its offset."""
-    offsets = hits.song_frames - hits.query_frames
-    near = np.abs(offsets - candidate.offset_frames) <= tolerance_frames
+    near = np.abs(hits.offset_frames - candidate.offset_frames) <= tolerance_frames
     return (hits.song_ids == candidate.song_id) & near
 
 
 def _background(hits: Hits, top: Candidate, tolerance_frames: int) -> float:
     """Votes per offset window if the hits outside the top window were spread evenly over the
     (song, offset) pairs they fall on."""
-    offsets = hits.song_frames - hits.query_frames
     outside = ~aligned_mask(hits, top, tolerance_frames)
     if not outside.any():
         return 0.0
-    occupied = len(
-        np.unique((hits.song_ids[outside] << _SONG_SHIFT) | (offsets[outside] + _OFFSET_BIAS))
-    )
+    keys = _song_offset_keys(hits.song_ids[outside], hits.offset_frames[outside])
+    occupied = len(np.unique(keys))
     return float(outside.sum()) / occupied * (2 * tolerance_frames + 1)
+
+
+def _song_offset_keys(song_ids: np.ndarray, offset_frames: np.ndarray) -> np.ndarray:
+    """(song, offset) pairs as one sortable int64: keys of one song are contiguous and a key
+    one larger is the same song one frame later."""
+    return (song_ids << _SONG_SHIFT) | (offset_frames + _OFFSET_BIAS)

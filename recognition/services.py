@@ -112,8 +112,9 @@ def _likely_speeds(query: Query, store: FingerprintStore, config: EngineConfig) 
         for speed in config.speed_search
     ]
     found = store.lookup(np.concatenate([hashes.values for hashes in moved]))
+    tolerance = config.alignment_tolerance_frames
     strength = [
-        max((c.aligned_matches for c in best_alignments(join_hits(h, found), 1)), default=0)
+        max((c.aligned_matches for c in best_alignments(join_hits(h, found), tolerance)), default=0)
         for h in moved
     ]
     ranked = sorted(zip(strength, config.speed_search), key=lambda pair: -pair[0])
