@@ -27,6 +27,10 @@ from fingerprints.wiring import engine_config, fingerprint_store
 from .models import Album, Artist, Song
 from .tags import SongTags, read_tags
 
+#: A run that wrote at least this share of the stored fingerprints compacts the store after
+#: it: worth the rewrite after a bulk load, not after adding a few songs to a large library.
+COMPACT_AFTER_SHARE = 0.1
+
 #: Files with these extensions are picked up when a folder is indexed; a file named
 #: explicitly is tried whatever its name.
 AUDIO_EXTENSIONS = frozenset(
@@ -139,9 +143,15 @@ class Indexer:
         return plan
 
     def run(self, plan: Plan, *, workers: int = 1) -> Iterator[Outcome]:
-        """Fingerprint and store the planned files, yielding one Outcome per file."""
+        """Fingerprint and store the planned files, yielding one Outcome per file; then
+        compact the store if the run wrote a good share of it."""
+        written = 0
         for analysed in self._analyse(plan.to_index, workers):
-            yield self._save(analysed)
+            outcome = self._save(analysed)
+            written += outcome.fingerprints
+            yield outcome
+        if written and written >= COMPACT_AFTER_SHARE * self.store.count():
+            self.store.compact()
 
     def index_into(self, song: Song, path: Path) -> Outcome:
         """Fingerprint ``path`` for an existing ``song``, replacing its fingerprints.

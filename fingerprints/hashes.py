@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .config import EngineConfig
+from .config import Density, EngineConfig
 from .peaks import Peaks
 
 
@@ -49,9 +49,10 @@ def unpack(values: np.ndarray, config: EngineConfig) -> tuple[np.ndarray, np.nda
     return anchor_bins, delta_bins, delta_frames
 
 
-def hash_peaks(peaks: Peaks, config: EngineConfig) -> Hashes:
-    """Pair each peak with up to ``fan_out`` of the first peaks after it in its target zone."""
-    anchors, targets = pair_peaks(peaks, config)
+def hash_peaks(peaks: Peaks, config: EngineConfig, density: Density) -> Hashes:
+    """Pair each peak with up to ``density.fan_out`` of the first peaks after it in its target
+    zone."""
+    anchors, targets = pair_peaks(peaks, config, density)
     values = pack(
         peaks.bins[anchors],
         peaks.bins[targets] - peaks.bins[anchors],
@@ -61,7 +62,9 @@ def hash_peaks(peaks: Peaks, config: EngineConfig) -> Hashes:
     return Hashes(values, peaks.frames[anchors])
 
 
-def pair_peaks(peaks: Peaks, config: EngineConfig) -> tuple[np.ndarray, np.ndarray]:
+def pair_peaks(
+    peaks: Peaks, config: EngineConfig, density: Density
+) -> tuple[np.ndarray, np.ndarray]:
     """Indices of (anchor, target) pairs, ordered by anchor then target.
 
     Peaks are sorted by frame, so the peak ``d`` places after an anchor is never earlier than
@@ -79,7 +82,7 @@ def pair_peaks(peaks: Peaks, config: EngineConfig) -> tuple[np.ndarray, np.ndarr
             delta_frames <= config.target_max_frames
         )
         in_zone &= np.abs(bins[d:] - bins[:-d]) <= config.target_max_bins
-        in_zone &= taken[:-d] < config.fan_out
+        in_zone &= taken[:-d] < density.fan_out
         chosen = np.flatnonzero(in_zone)
         taken[chosen] += 1
         anchors.append(chosen)

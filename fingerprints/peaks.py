@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.ndimage
 
-from .config import EngineConfig
+from .config import Density, EngineConfig
 from .spectrogram import frame_count, log_spectrogram
 
 
@@ -30,8 +30,9 @@ class Peaks:
         return len(self.frames)
 
 
-def find_peaks(samples: np.ndarray, config: EngineConfig) -> Peaks:
-    """Constellation of ``samples`` (1-D float32 at ``config.sample_rate``).
+def find_peaks(samples: np.ndarray, config: EngineConfig, density: Density) -> Peaks:
+    """Constellation of ``samples`` (1-D float32 at ``config.sample_rate``) at ``density``'s
+    peaks per second.
 
     The signal is analysed in chunks with enough overlap that the result does not depend on
     where the chunks fall, so memory stays bounded for hour-long files.
@@ -46,7 +47,7 @@ def find_peaks(samples: np.ndarray, config: EngineConfig) -> Peaks:
         spectrogram = log_spectrogram(samples, config, first, min(total, stop + margin))
         chunk_frames, chunk_bins, scores = _local_maxima(spectrogram, config)
         chunk_frames += first
-        keep = _densest(chunk_frames, scores, config)
+        keep = _densest(chunk_frames, scores, config, density.peaks_per_second)
         keep &= (chunk_frames >= start) & (chunk_frames < stop)
         frames.append(chunk_frames[keep])
         bins.append(chunk_bins[keep] + config.min_bin)
@@ -83,7 +84,9 @@ def _half_window_frames(config: EngineConfig) -> int:
     return round(config.density_window_seconds * config.frames_per_second / 2)
 
 
-def _densest(frames: np.ndarray, scores: np.ndarray, config: EngineConfig) -> np.ndarray:
+def _densest(
+    frames: np.ndarray, scores: np.ndarray, config: EngineConfig, peaks_per_second: float
+) -> np.ndarray:
     """Mask of the peaks that rank among the ``peaks_per_second × window`` loudest of the
     window centred on them. Ties go to the earlier peak, so the result is deterministic.
 
@@ -92,7 +95,7 @@ def _densest(frames: np.ndarray, scores: np.ndarray, config: EngineConfig) -> np
     window.
     """
     half_window = _half_window_frames(config)
-    allowed = max(1, round(config.peaks_per_second * config.density_window_seconds))
+    allowed = max(1, round(peaks_per_second * config.density_window_seconds))
     beaten_by = np.zeros(len(frames), np.int32)
     for d in range(1, len(frames)):
         together = frames[d:] - frames[:-d] <= half_window

@@ -8,7 +8,7 @@ import numpy as np
 import soxr
 
 from .audio import DecodedAudio, Source, decode_audio
-from .config import EngineConfig
+from .config import Density, EngineConfig
 from .errors import NoUsableSound, TooLong, TooShort
 from .hashes import Hashes, hash_peaks
 from .peaks import Peaks, find_peaks
@@ -38,7 +38,7 @@ def fingerprint_for_index(source: Source, config: EngineConfig) -> Fingerprint:
         raise TooLong(
             f"the file is longer than the {config.max_index_seconds / 3600:g} h indexing limit"
         )
-    fingerprint = _fingerprint_decoded(decoded, config)
+    fingerprint = _fingerprint_decoded(decoded, config, config.index_density)
     if len(fingerprint.hashes) == 0:
         raise NoUsableSound(
             f"no usable sound in {decoded.duration_seconds:.1f} s of audio (silent or too short)"
@@ -68,7 +68,7 @@ def analyse_query(source: Source, config: EngineConfig) -> Query:
             f"the clip is {decoded.duration_seconds:.1f} s long; "
             f"at least {config.min_query_seconds:g} s is needed"
         )
-    return Query(decoded, _fingerprint_decoded(decoded, config))
+    return Query(decoded, _fingerprint_decoded(decoded, config, config.query_density))
 
 
 def corrected_for_speed(query: Query, speed: float, config: EngineConfig) -> Query:
@@ -78,9 +78,12 @@ def corrected_for_speed(query: Query, speed: float, config: EngineConfig) -> Que
     audio = DecodedAudio(
         samples.astype(np.float32, copy=False), config.sample_rate, query.audio.complete
     )
-    return Query(audio, _fingerprint_decoded(audio, config))
+    return Query(audio, _fingerprint_decoded(audio, config, config.query_density))
 
 
-def _fingerprint_decoded(decoded: DecodedAudio, config: EngineConfig) -> Fingerprint:
-    peaks = find_peaks(decoded.samples, config)
-    return Fingerprint(hash_peaks(peaks, config), peaks, decoded.duration_seconds, decoded.complete)
+def _fingerprint_decoded(
+    decoded: DecodedAudio, config: EngineConfig, density: Density
+) -> Fingerprint:
+    peaks = find_peaks(decoded.samples, config, density)
+    hashes = hash_peaks(peaks, config, density)
+    return Fingerprint(hashes, peaks, decoded.duration_seconds, decoded.complete)

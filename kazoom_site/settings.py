@@ -102,7 +102,7 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-#: Overrides of ``fingerprints.config.EngineConfig`` fields, e.g. {"fan_out": 4}.
+#: Overrides of ``fingerprints.config.EngineConfig`` fields, e.g. {"index_fan_out": 5}.
 KAZOOM: dict[str, object] = {}
 
 #: Largest clip accepted for recognition (web page and API), in bytes.

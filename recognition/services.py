@@ -108,7 +108,7 @@ def _likely_speeds(query: Query, store: FingerprintStore, config: EngineConfig) 
     re-analysed from resampled audio, which is what recovers nearly every hash.
     """
     moved = [
-        hash_peaks(at_original_speed(query.fingerprint.peaks, speed), config)
+        hash_peaks(at_original_speed(query.fingerprint.peaks, speed), config, config.query_density)
         for speed in config.speed_search
     ]
     found = store.lookup(np.concatenate([hashes.values for hashes in moved]))

@@ -44,3 +44,10 @@ def database_snapshot() -> dict[str, object]:
         "fingerprints": fingerprints,
         "fingerprinted": fingerprinted,
     }
+
+
+def page_count(alias: str) -> int:
+    """Pages in database ``alias``: its size, whether or not it lives in a file."""
+    with connections[alias].cursor() as cursor:
+        cursor.execute("PRAGMA page_count")
+        return int(cursor.fetchone()[0])

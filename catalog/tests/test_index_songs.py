@@ -11,7 +11,7 @@ from conftest import BOTH_DATABASES, SongLibrary
 from fingerprints.store import FingerprintStore
 from testsupport.badfiles import BAD_FILES, silent_wav
 from testsupport.codecs import write_audio
-from testsupport.commands import database_snapshot, run_command
+from testsupport.commands import database_snapshot, page_count, run_command
 from testsupport.music import SAMPLE_RATE, synth_song
 
 pytestmark = pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)
@@ -35,6 +35,18 @@ def test_indexes_a_folder_with_metadata_from_tags(
         assert song.fingerprint_count > 1000
     assert store.song_ids() == set(Song.objects.values_list("pk", flat=True))
     assert store.count() == sum(Song.objects.values_list("fingerprint_count", flat=True))
+
+
+def test_a_bulk_run_leaves_the_store_compact(
+    song_library: SongLibrary, store: FingerprintStore
+) -> None:
+    run = run_command("index_songs", str(song_library.folder))
+    assert run.exit_code == 0, run.stderr
+    pages = page_count(store.alias)
+
+    store.compact()
+
+    assert page_count(store.alias) == pages
 
 
 def test_title_falls_back_to_the_file_name(tmp_path: Path) -> None:

@@ -17,10 +17,10 @@ def test_defaults_construct_with_consistent_derived_values() -> None:
 
 
 def test_from_overrides_applies_a_value_and_keeps_the_rest() -> None:
-    config = EngineConfig.from_overrides({"fan_out": 5})
+    config = EngineConfig.from_overrides({"index_fan_out": 5})
 
-    assert config.fan_out == 5
-    assert config == EngineConfig(fan_out=5)
+    assert config.index_fan_out == 5
+    assert config == EngineConfig(index_fan_out=5)
     assert config.n_fft == EngineConfig().n_fft
 
 
@@ -30,7 +30,7 @@ def test_from_overrides_without_overrides_is_the_default() -> None:
 
 def test_from_overrides_names_an_unknown_setting() -> None:
     with pytest.raises(ValueError, match="fan_outt"):
-        EngineConfig.from_overrides({"fan_out": 4, "fan_outt": 4})
+        EngineConfig.from_overrides({"index_fan_out": 4, "fan_outt": 4})
 
 
 @pytest.mark.parametrize(
@@ -44,6 +44,8 @@ def test_from_overrides_names_an_unknown_setting() -> None:
         ({"target_min_frames": 0}, "target_min_frames"),
         ({"target_min_frames": 10, "target_max_frames": 9}, "target_min_frames"),
         ({"song_time_bits": 18}, "song_time_bits"),
+        ({"query_peaks_per_second": 10.0}, "as dense as the index"),
+        ({"query_fan_out": 3}, "as dense as the index"),
     ],
 )
 def test_inconsistent_layout_is_refused(overrides: dict[str, Any], complaint: str) -> None:

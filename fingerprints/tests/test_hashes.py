@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import soxr
 
-from fingerprints.config import EngineConfig
+from fingerprints.config import Density, EngineConfig
 from fingerprints.hashes import hash_peaks, pack, pair_peaks, unpack
 from fingerprints.peaks import Peaks, find_peaks
 from fingerprints.pipeline import fingerprint_for_index
@@ -16,7 +16,9 @@ from testsupport.music import synth_song
 
 @pytest.fixture
 def song_peaks(config: EngineConfig) -> Peaks:
-    return find_peaks(synth_song(21, 15, sample_rate=config.sample_rate), config)
+    return find_peaks(
+        synth_song(21, 15, sample_rate=config.sample_rate), config, config.index_density
+    )
 
 
 def field_limits(config: EngineConfig) -> tuple[int, int, int]:
@@ -66,7 +68,7 @@ def test_pack_round_trips_extreme_fields(config: EngineConfig) -> None:
 
 
 def test_pairs_stay_in_the_target_zone(song_peaks: Peaks, config: EngineConfig) -> None:
-    anchors, targets = pair_peaks(song_peaks, config)
+    anchors, targets = pair_peaks(song_peaks, config, config.index_density)
 
     assert len(anchors) > 2 * len(song_peaks)
     delta_frames = song_peaks.frames[targets] - song_peaks.frames[anchors]
@@ -74,12 +76,13 @@ def test_pairs_stay_in_the_target_zone(song_peaks: Peaks, config: EngineConfig) 
     assert delta_frames.min() >= config.target_min_frames
     assert delta_frames.max() <= config.target_max_frames
     assert np.abs(delta_bins).max() <= config.target_max_bins
-    assert np.bincount(anchors).max() <= config.fan_out
+    assert np.bincount(anchors).max() <= config.index_density.fan_out
 
 
 def test_pairs_are_the_first_peaks_of_each_zone() -> None:
     """Random crowded peaks against the definition written as a plain loop."""
-    config = EngineConfig(fan_out=2, target_max_frames=8, target_max_bins=30)
+    config = EngineConfig(target_max_frames=8, target_max_bins=30)
+    density = Density(peaks_per_second=15, fan_out=2)
     rng = np.random.default_rng(3)
     frames = np.sort(rng.integers(0, 100, 300)).astype(np.int32)
     peaks = Peaks(frames, rng.integers(10, 200, 300).astype(np.int32))
@@ -92,25 +95,25 @@ def test_pairs_are_the_first_peaks_of_each_zone() -> None:
             if config.target_min_frames <= frames[t] - frames[a] <= config.target_max_frames
             and abs(peaks.bins[t] - peaks.bins[a]) <= config.target_max_bins
         ]
-        expected += [(a, t) for t in zone[: config.fan_out]]
+        expected += [(a, t) for t in zone[: density.fan_out]]
 
-    anchors, targets = pair_peaks(peaks, config)
+    anchors, targets = pair_peaks(peaks, config, density)
     assert list(zip(anchors.tolist(), targets.tolist())) == expected
 
 
 def test_too_few_peaks_make_no_pairs(config: EngineConfig) -> None:
     one = Peaks(np.array([3], np.int32), np.array([40], np.int32))
 
-    anchors, targets = pair_peaks(one, config)
+    anchors, targets = pair_peaks(one, config, config.index_density)
 
     assert len(anchors) == len(targets) == 0
-    assert len(hash_peaks(one, config)) == 0
+    assert len(hash_peaks(one, config, config.index_density)) == 0
 
 
 def test_hash_fields_describe_the_pairs(song_peaks: Peaks, config: EngineConfig) -> None:
-    anchors, targets = pair_peaks(song_peaks, config)
+    anchors, targets = pair_peaks(song_peaks, config, config.index_density)
 
-    hashes = hash_peaks(song_peaks, config)
+    hashes = hash_peaks(song_peaks, config, config.index_density)
 
     anchor_bins, delta_bins, delta_frames = unpack(hashes.values, config)
     np.testing.assert_array_equal(hashes.frames, song_peaks.frames[anchors])
@@ -123,8 +126,12 @@ def test_hash_fields_describe_the_pairs(song_peaks: Peaks, config: EngineConfig)
 def test_hashes_are_deterministic(config: EngineConfig) -> None:
     samples = synth_song(22, 10, sample_rate=config.sample_rate)
 
-    first = hash_peaks(find_peaks(samples, config), config)
-    second = hash_peaks(find_peaks(samples.copy(), config), config)
+    first = hash_peaks(
+        find_peaks(samples, config, config.index_density), config, config.index_density
+    )
+    second = hash_peaks(
+        find_peaks(samples.copy(), config, config.index_density), config, config.index_density
+    )
 
     assert len(first) > 0
     np.testing.assert_array_equal(first.values, second.values)
@@ -146,3 +153,21 @@ def test_source_format_and_rate_barely_change_the_hashes(
     shared = len(pairs[0] & pairs[1])
     assert shared >= 0.9 * len(pairs[0])
     assert shared >= 0.9 * len(pairs[1])
+
+
+def test_a_query_holds_the_indexed_pairs_of_the_same_audio(config: EngineConfig) -> None:
+    """The query's denser constellation contains the indexed one, and its longer fan-out
+    reaches past the extra peaks to nearly every indexed pair."""
+    samples = synth_song(23, 20, sample_rate=config.sample_rate)
+    indexed = find_peaks(samples, config, config.index_density)
+    queried = find_peaks(samples, config, config.query_density)
+
+    assert len(queried) > len(indexed)
+    assert set(zip(indexed.frames.tolist(), indexed.bins.tolist())) <= set(
+        zip(queried.frames.tolist(), queried.bins.tolist())
+    )
+    index_hashes = hash_peaks(indexed, config, config.index_density)
+    query_hashes = hash_peaks(queried, config, config.query_density)
+    index_pairs = set(zip(index_hashes.values.tolist(), index_hashes.frames.tolist()))
+    query_pairs = set(zip(query_hashes.values.tolist(), query_hashes.frames.tolist()))
+    assert len(index_pairs & query_pairs) >= 0.95 * len(index_pairs)

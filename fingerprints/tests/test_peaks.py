@@ -24,8 +24,8 @@ def peaks_per_second(peaks: Peaks, config: EngineConfig, start_s: float, stop_s:
 
 def assert_steady(quiet_rate: float, loud_rate: float, config: EngineConfig) -> None:
     assert quiet_rate == pytest.approx(loud_rate, rel=0.25)
-    assert loud_rate == pytest.approx(config.peaks_per_second, rel=0.25)
-    assert quiet_rate == pytest.approx(config.peaks_per_second, rel=0.25)
+    assert loud_rate == pytest.approx(config.index_density.peaks_per_second, rel=0.25)
+    assert quiet_rate == pytest.approx(config.index_density.peaks_per_second, rel=0.25)
 
 
 @pytest.fixture(params=range(5), ids=lambda index: f"song{index + 1}")
@@ -43,7 +43,7 @@ def library_song(
 def test_steady_tones_peak_at_their_bins(config: EngineConfig, frequencies_hz: list[float]) -> None:
     samples = sines(frequencies_hz, 5, config.sample_rate)
 
-    peaks = find_peaks(samples, config)
+    peaks = find_peaks(samples, config, config.index_density)
 
     expected = {round(f * config.n_fft / config.sample_rate) for f in frequencies_hz}
     assert set(peaks.bins.tolist()) == expected
@@ -56,13 +56,13 @@ def test_silence_has_no_peaks(config: EngineConfig, level_db: float | None) -> N
         noise = np.random.default_rng(0).normal(0, gain(level_db), len(samples))
         samples += noise.astype(np.float32)
 
-    assert len(find_peaks(samples, config)) == 0
+    assert len(find_peaks(samples, config, config.index_density)) == 0
 
 
 def test_quiet_copy_keeps_the_density(library_song: np.ndarray, config: EngineConfig) -> None:
     seconds = len(library_song) / config.sample_rate
-    loud = find_peaks(library_song, config)
-    quiet = find_peaks(library_song * gain(-35), config)
+    loud = find_peaks(library_song, config, config.index_density)
+    quiet = find_peaks(library_song * gain(-35), config, config.index_density)
 
     assert_steady(len(quiet) / seconds, len(loud) / seconds, config)
 
@@ -75,7 +75,7 @@ def test_quieter_second_half_keeps_the_density(
     samples[half:] *= gain(-30)
     half_s = half / config.sample_rate
 
-    peaks = find_peaks(samples, config)
+    peaks = find_peaks(samples, config, config.index_density)
 
     # A second clear of the step on each side: the density window straddles it there.
     quiet_rate = peaks_per_second(peaks, config, half_s + 1, 2 * half_s - 1)
@@ -86,8 +86,12 @@ def test_quieter_second_half_keeps_the_density(
 def test_chunked_analysis_equals_whole(config: EngineConfig) -> None:
     samples = synth_song(11, 30, sample_rate=config.sample_rate)
 
-    chunked = find_peaks(samples, dataclasses.replace(config, chunk_seconds=5))
-    whole = find_peaks(samples, dataclasses.replace(config, chunk_seconds=1000))
+    chunked = find_peaks(
+        samples, dataclasses.replace(config, chunk_seconds=5), config.index_density
+    )
+    whole = find_peaks(
+        samples, dataclasses.replace(config, chunk_seconds=1000), config.index_density
+    )
 
     assert len(whole) > 0
     np.testing.assert_array_equal(chunked.frames, whole.frames)
@@ -97,7 +101,10 @@ def test_chunked_analysis_equals_whole(config: EngineConfig) -> None:
 def test_peaks_are_sorted_and_deterministic(config: EngineConfig) -> None:
     samples = synth_song(12, 10, sample_rate=config.sample_rate)
 
-    first, second = find_peaks(samples, config), find_peaks(samples.copy(), config)
+    first, second = (
+        find_peaks(samples, config, config.index_density),
+        find_peaks(samples.copy(), config, config.index_density),
+    )
 
     np.testing.assert_array_equal(first.frames, second.frames)
     np.testing.assert_array_equal(first.bins, second.bins)
@@ -113,7 +120,10 @@ def test_peaks_moved_to_the_original_speed_land_near_the_originals(
     )
     speed = 1.04
     played_fast = soxr.resample(song, config.sample_rate * speed, config.sample_rate)
-    original, fast = find_peaks(song, config), find_peaks(played_fast, config)
+    original, fast = (
+        find_peaks(song, config, config.index_density),
+        find_peaks(played_fast, config, config.index_density),
+    )
 
     def near_original(peaks: Peaks) -> float:
         last_frame = max(peaks.frames.max(), original.frames.max())

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from conftest import BOTH_DATABASES
 from fingerprints.hashes import Hashes
 from fingerprints.store import FingerprintStore, Lookup
+from testsupport.commands import page_count
 
 pytestmark = pytest.mark.django_db(databases=BOTH_DATABASES)
 
@@ -109,3 +110,18 @@ def test_lookup_seeks_the_primary_key(store: FingerprintStore) -> None:
 
     assert any(step.startswith("SEARCH fingerprint USING PRIMARY KEY") for step in plan), plan
     assert not any(step.startswith("SCAN fingerprint") for step in plan), plan
+
+
+@pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)
+def test_compact_keeps_every_row_in_fewer_pages(store: FingerprintStore) -> None:
+    songs = {song_id: random_hashes(song_id, 3000) for song_id in range(1, 9)}
+    for song_id, hashes in songs.items():
+        store.add(song_id, hashes)
+    wanted = np.concatenate([hashes.values for hashes in songs.values()])
+    before, pages = occurrences(store.lookup(wanted)), page_count(store.alias)
+
+    store.compact()
+
+    assert occurrences(store.lookup(wanted)) == before
+    assert len(before) == store.count()
+    assert page_count(store.alias) < 0.95 * pages
