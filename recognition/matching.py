@@ -102,9 +102,13 @@ def best_alignments(hits: Hits, tolerance_frames: int) -> list[Candidate]:
 
 
 def decide(hits: Hits, config: EngineConfig, min_aligned_matches: int | None = None) -> Verdict:
-    """Vote, then name the winner only if it stands clear of the runner-up and the background.
+    """Vote, then name the winner only if it stands clear of chance and leads the runner-up.
 
     ``min_aligned_matches`` overrides ``config.min_aligned_matches`` (stricter for retries).
+
+    Chance is the larger of the background and the third-best song: the runner-up may be a
+    second recording of the same passage (another mix, a reprise), whose votes are not chance
+    and must not veto a winner that leads it.
 
     ``confidence`` = 1 − reference / winner's aligned matches, where the reference is the
     largest of the runner-up song's aligned matches, the background and one vote: 0 for a tie,
@@ -115,13 +119,15 @@ def decide(hits: Hits, config: EngineConfig, min_aligned_matches: int | None = N
     if not candidates:
         return Verdict(None, 0.0, [], 0.0)
     top = candidates[0]
-    runner_up = candidates[1].aligned_matches if len(candidates) > 1 else 0
+    runner_up, third = (candidates[i].aligned_matches if len(candidates) > i else 0 for i in (1, 2))
     background = _background(hits, top, config.alignment_tolerance_frames)
-    reference = max(float(runner_up), background, 1.0)
-    confidence = max(0.0, 1.0 - reference / top.aligned_matches)
+    chance = max(float(third), background, 1.0)
+    confidence = max(0.0, 1.0 - max(float(runner_up), background, 1.0) / top.aligned_matches)
     least = config.min_aligned_matches if min_aligned_matches is None else min_aligned_matches
     named = (
-        top.aligned_matches >= least and top.aligned_matches >= config.min_margin_ratio * reference
+        top.aligned_matches >= least
+        and top.aligned_matches >= config.min_margin_ratio * chance
+        and top.aligned_matches >= config.min_lead_ratio * runner_up
     )
     return Verdict(top if named else None, confidence if named else 0.0, shown, background)
 

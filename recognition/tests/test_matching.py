@@ -65,12 +65,28 @@ def test_runner_up_songs_are_reported_strongest_first(config: EngineConfig) -> N
     assert [c.aligned_matches for c in verdict.candidates] == [60, 9, 4]
 
 
+def test_a_second_recording_of_the_passage_does_not_veto_the_winner(
+    config: EngineConfig,
+) -> None:
+    hits = _hits(_aligned(1, 10, 40), _aligned(2, 700, 30), *_chance(4, 500))
+
+    verdict = decide(hits, config)
+
+    assert verdict.winner is not None and verdict.winner.song_id == 1
+    assert verdict.candidates[1].song_id == 2
+    assert verdict.confidence == pytest.approx(1 - 30 / 40, abs=0.05)
+
+
 @pytest.mark.parametrize(
     "groups",
     [
         pytest.param([], id="no hits"),
         pytest.param(_chance(3, 800), id="chance only"),
         pytest.param([_aligned(1, 10, 30), _aligned(2, 70, 28)], id="two songs neck and neck"),
+        pytest.param(
+            [_aligned(1, 10, 40), _aligned(2, 70, 30), _aligned(3, 50, 20)],
+            id="three songs align: the winner is not far from chance",
+        ),
         pytest.param([_aligned(1, 10, 6)], id="too few aligned"),
     ],
 )
