@@ -2,7 +2,8 @@
 
 Two decoders, tried in order, both from pip wheels so no system ffmpeg is needed:
 
-* libsndfile (via soundfile) reads WAV, FLAC, Ogg Vorbis, Ogg Opus and MP3, fast;
+* libsndfile (via soundfile) opens and checks WAV, FLAC, Ogg Vorbis, Ogg Opus and MP3, and
+  decodes them, except Vorbis, which FFmpeg decodes faster;
 * FFmpeg as bundled in PyAV's wheels reads what libsndfile cannot: M4A/AAC, WebM/Opus (what
   browsers record), and other containers.
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -100,6 +101,11 @@ def _open_soundfile(source: Source) -> _Stream | None:
         handle.close()
         raise TruncatedAudio("the file is cut short: its header promises more audio than it holds")
     declared = handle.frames / handle.samplerate if handle.frames > 0 else None
+    if handle.subtype == "VORBIS":
+        # FFmpeg decodes Vorbis 1.45 × as fast as libsndfile does (951 vs 655 × real time
+        # on the development corpus); libsndfile has still vetted the file and its length.
+        handle.close()
+        return _Stream(handle.samplerate, declared, _pyav_blocks(_open_container(source)))
     return _Stream(handle.samplerate, declared, _soundfile_blocks(handle))
 
 
@@ -113,15 +119,11 @@ def _soundfile_blocks(handle: sf.SoundFile) -> Generator[np.ndarray, None, None]
                 raise TruncatedAudio(f"the audio data is damaged or cut short ({error})") from None
             if len(block) == 0:
                 return
-            yield block.mean(axis=1, dtype=np.float32)
+            yield _average(block.T)
 
 
 def _open_pyav(source: Source) -> _Stream:
-    _rewind(source)
-    try:
-        container = av.open(source if not isinstance(source, os.PathLike) else os.fspath(source))
-    except (av.error.FFmpegError, UnicodeDecodeError):
-        raise NotAudio("not a recognised audio file") from None
+    container = _open_container(source)
     if not container.streams.audio:
         container.close()
         raise NotAudio("the file has no audio stream")
@@ -132,15 +134,48 @@ def _open_pyav(source: Source) -> _Stream:
     )
 
 
+def _open_container(source: Source) -> av.container.InputContainer:
+    _rewind(source)
+    try:
+        return av.open(source if not isinstance(source, os.PathLike) else os.fspath(source))
+    except (av.error.FFmpegError, UnicodeDecodeError):
+        raise NotAudio("not a recognised audio file") from None
+
+
 def _pyav_blocks(container: av.container.InputContainer) -> Generator[np.ndarray, None, None]:
+    """Mono blocks of about ``_BLOCK_SECONDS``. Frames (1–2 k samples for Vorbis) are gathered
+    first: resampling them one by one cost more than decoding them. Their planes are read
+    directly, since ``to_ndarray`` stacks them first."""
     planar_float = av.AudioResampler(format="fltp")
+    pending: list[np.ndarray] = []
+    gathered = 0
     with container:
         try:
             for frame in container.decode(audio=0):
                 for converted in planar_float.resample(frame):
-                    yield converted.to_ndarray().mean(axis=0, dtype=np.float32)
+                    samples = converted.samples
+                    channels = [np.frombuffer(p, np.float32, samples) for p in converted.planes]
+                    pending.append(_average(channels))
+                    gathered += converted.samples
+                if gathered >= _BLOCK_SECONDS * frame.sample_rate:
+                    yield np.concatenate(pending)
+                    pending, gathered = [], 0
         except av.error.FFmpegError as error:
             raise TruncatedAudio(f"the audio data is damaged or cut short ({error})") from None
+    if pending:
+        yield np.concatenate(pending)
+
+
+def _average(channels: Sequence[np.ndarray]) -> np.ndarray:
+    """The mean of equally long float32 channel signals, as a new contiguous array (adding
+    channel by channel: ``mean(axis=1)`` over interleaved samples took a third of the
+    decoding time of stereo Vorbis)."""
+    mono = channels[0].copy()
+    for channel in channels[1:]:
+        mono += channel
+    if len(channels) > 1:
+        mono *= np.float32(1 / len(channels))
+    return mono
 
 
 def _read_resampled(

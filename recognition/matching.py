@@ -119,7 +119,7 @@ def decide(hits: Hits, config: EngineConfig, min_aligned_matches: int | None = N
     if not candidates:
         return Verdict(None, 0.0, [], 0.0)
     top = candidates[0]
-    runner_up, third = (candidates[i].aligned_matches if len(candidates) > i else 0 for i in (1, 2))
+    runner_up, third = ([c.aligned_matches for c in candidates[1:3]] + [0, 0])[:2]
     background = _background(hits, top, config.alignment_tolerance_frames)
     chance = max(float(third), background, 1.0)
     confidence = max(0.0, 1.0 - max(float(runner_up), background, 1.0) / top.aligned_matches)
