@@ -102,13 +102,14 @@ def best_alignments(hits: Hits, tolerance_frames: int) -> list[Candidate]:
 
 
 def decide(hits: Hits, config: EngineConfig, min_aligned_matches: int | None = None) -> Verdict:
-    """Vote, then name the winner only if it stands clear of chance and leads the runner-up.
+    """Vote, then name the winner only if it stands clear of the runner-up and the background,
+    or leads a runner-up that is no chance alignment either.
 
     ``min_aligned_matches`` overrides ``config.min_aligned_matches`` (stricter for retries).
 
-    Chance is the larger of the background and the third-best song: the runner-up may be a
-    second recording of the same passage (another mix, a reprise), whose votes are not chance
-    and must not veto a winner that leads it.
+    A runner-up that stands as far above the third-best song as a winner must stand above
+    the runner-up is a second recording of the same passage (another mix, a reprise); it
+    does not veto a winner that leads it by ``min_lead_ratio``.
 
     ``confidence`` = 1 − reference / winner's aligned matches, where the reference is the
     largest of the runner-up song's aligned matches, the background and one vote: 0 for a tie,
@@ -118,18 +119,21 @@ def decide(hits: Hits, config: EngineConfig, min_aligned_matches: int | None = N
     shown = candidates[: config.runner_up_count + 1]
     if not candidates:
         return Verdict(None, 0.0, [], 0.0)
-    top = candidates[0]
+    top = candidates[0].aligned_matches
     runner_up, third = ([c.aligned_matches for c in candidates[1:3]] + [0, 0])[:2]
-    background = _background(hits, top, config.alignment_tolerance_frames)
-    chance = max(float(third), background, 1.0)
-    confidence = max(0.0, 1.0 - max(float(runner_up), background, 1.0) / top.aligned_matches)
+    background = _background(hits, candidates[0], config.alignment_tolerance_frames)
+
+    def clear_of(votes: int, rival: int) -> bool:
+        return votes >= config.min_margin_ratio * max(float(rival), background, 1.0)
+
     least = config.min_aligned_matches if min_aligned_matches is None else min_aligned_matches
-    named = (
-        top.aligned_matches >= least
-        and top.aligned_matches >= config.min_margin_ratio * chance
-        and top.aligned_matches >= config.min_lead_ratio * runner_up
+    named = top >= least and (
+        clear_of(top, runner_up)
+        or (clear_of(runner_up, third) and top >= config.min_lead_ratio * runner_up)
     )
-    return Verdict(top if named else None, confidence if named else 0.0, shown, background)
+    confidence = max(0.0, 1.0 - max(float(runner_up), background, 1.0) / top)
+    winner = candidates[0] if named else None
+    return Verdict(winner, confidence if named else 0.0, shown, background)
 
 
 def aligned_mask(hits: Hits, candidate: Candidate, tolerance_frames: int) -> np.ndarray:
