@@ -105,10 +105,13 @@ def _likely_speeds(query: Query, store: FingerprintStore, config: EngineConfig) 
     peaks, moved to where they would sit at the original speed, line up best with a song.
 
     Moving peaks is cheap and one lookup serves every speed; only the likely speeds are then
-    re-analysed from resampled audio, which is what recovers nearly every hash.
+    re-analysed from resampled audio, which is what recovers nearly every hash. The moved
+    peaks are paired at the index's fan-out, not the query's: half the hashes to look up
+    (this pass took 30 ms instead of 43 ms on 5 s clips), and the played speed was among
+    the two chosen as often (469 against 467 of 480 sped-up clips of the seed-1 grid).
     """
     moved = [
-        hash_peaks(at_original_speed(query.fingerprint.peaks, speed), config, config.query_density)
+        hash_peaks(at_original_speed(query.fingerprint.peaks, speed), config, config.index_density)
         for speed in config.speed_search
     ]
     found = store.lookup(np.concatenate([hashes.values for hashes in moved]))
