@@ -156,7 +156,7 @@ def _pyav_blocks(container: av.container.InputContainer) -> Generator[np.ndarray
                     samples = converted.samples
                     channels = [np.frombuffer(p, np.float32, samples) for p in converted.planes]
                     pending.append(_average(channels))
-                    gathered += converted.samples
+                    gathered += samples
                 if gathered >= _BLOCK_SECONDS * frame.sample_rate:
                     yield np.concatenate(pending)
                     pending, gathered = [], 0

@@ -123,15 +123,17 @@ def decide(hits: Hits, config: EngineConfig, min_aligned_matches: int | None = N
     runner_up, third = ([c.aligned_matches for c in candidates[1:3]] + [0, 0])[:2]
     background = _background(hits, candidates[0], config.alignment_tolerance_frames)
 
-    def clear_of(votes: int, rival: int) -> bool:
-        return votes >= config.min_margin_ratio * max(float(rival), background, 1.0)
+    def reference(votes: int) -> float:
+        """A rival's votes, never below the background or one vote."""
+        return max(float(votes), background, 1.0)
 
+    margin = config.min_margin_ratio
     least = config.min_aligned_matches if min_aligned_matches is None else min_aligned_matches
     named = top >= least and (
-        clear_of(top, runner_up)
-        or (clear_of(runner_up, third) and top >= config.min_lead_ratio * runner_up)
+        top >= margin * reference(runner_up)
+        or (runner_up >= margin * reference(third) and top >= config.min_lead_ratio * runner_up)
     )
-    confidence = max(0.0, 1.0 - max(float(runner_up), background, 1.0) / top)
+    confidence = max(0.0, 1.0 - reference(runner_up) / top)
     winner = candidates[0] if named else None
     return Verdict(winner, confidence if named else 0.0, shown, background)
 
