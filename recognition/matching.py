@@ -101,6 +101,25 @@ def best_alignments(hits: Hits, tolerance_frames: int) -> list[Candidate]:
     ]
 
 
+def strongest_by_group(
+    hits: Hits, groups: np.ndarray, group_count: int, tolerance_frames: int
+) -> np.ndarray:
+    """The most votes any song's best offset collects from each group's hits alone, for
+    hits of several query variants looked up together (``groups``: the variant of each hit,
+    in ``range(group_count)``)."""
+    grouped = Hits(
+        hits.song_ids * group_count + groups, hits.song_frames, hits.query_frames, hits.query_rows
+    )
+    candidates = best_alignments(grouped, tolerance_frames)
+    strength = np.zeros(group_count, np.int64)
+    np.maximum.at(
+        strength,
+        np.array([c.song_id % group_count for c in candidates], np.int64),
+        np.array([c.aligned_matches for c in candidates], np.int64),
+    )
+    return strength
+
+
 def decide(hits: Hits, config: EngineConfig, min_aligned_matches: int | None = None) -> Verdict:
     """Vote, then name the winner only if it stands clear of the runner-up and the background,
     or leads a runner-up that is no chance alignment either.

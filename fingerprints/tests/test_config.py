@@ -46,6 +46,9 @@ def test_from_overrides_names_an_unknown_setting() -> None:
         ({"song_time_bits": 18}, "song_time_bits"),
         ({"query_peaks_per_second": 10.0}, "as dense as the index"),
         ({"query_fan_out": 3}, "as dense as the index"),
+        ({"neighbourhood_bins": 14}, "odd number"),
+        ({"neighbourhood_frames": 8}, "odd number"),
+        ({"speed_search_fan_out": 0}, "speed_search_fan_out"),
     ],
 )
 def test_inconsistent_layout_is_refused(overrides: dict[str, Any], complaint: str) -> None:

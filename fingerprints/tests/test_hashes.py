@@ -7,7 +7,7 @@ import pytest
 import soxr
 
 from fingerprints.config import Density, EngineConfig
-from fingerprints.hashes import hash_peaks, pack, pair_peaks, unpack
+from fingerprints.hashes import Hashes, hash_peaks, hashes_at_speeds, pack, pair_peaks, unpack
 from fingerprints.peaks import Peaks, find_peaks
 from fingerprints.pipeline import fingerprint_for_index
 from testsupport.codecs import write_audio
@@ -171,3 +171,32 @@ def test_a_query_holds_the_indexed_pairs_of_the_same_audio(config: EngineConfig)
     index_pairs = set(zip(index_hashes.values.tolist(), index_hashes.frames.tolist()))
     query_pairs = set(zip(query_hashes.values.tolist(), query_hashes.frames.tolist()))
     assert len(index_pairs & query_pairs) >= 0.95 * len(index_pairs)
+
+
+def test_pairs_moved_to_the_original_speed_find_the_songs_hashes(config: EngineConfig) -> None:
+    song = synth_song(3, 30, sample_rate=config.sample_rate)
+    speed = 1.04
+    played_fast = soxr.resample(song, config.sample_rate * speed, config.sample_rate)
+    indexed = hash_peaks(
+        find_peaks(song, config, config.index_density), config, config.index_density
+    )
+    stored = {
+        (value, frame + jitter)
+        for value, frame in zip(indexed.values.tolist(), indexed.frames.tolist())
+        for jitter in (-1, 0, 1)
+    }
+    peaks = find_peaks(played_fast, config, config.query_density)
+
+    as_played, moved, moved_wrongly = hashes_at_speeds(
+        peaks, (1.0, speed, 2 - speed), config, config.speed_search_density
+    )
+
+    def found(hashes: Hashes) -> float:
+        pairs = zip(hashes.values.tolist(), hashes.frames.tolist())
+        return float(np.mean([pair in stored for pair in pairs]))
+
+    assert found(moved) > 0.08
+    assert found(as_played) < 0.01 and found(moved_wrongly) < 0.01
+    _, _, delta_frames = unpack(moved.values, config)
+    assert delta_frames.min() >= config.target_min_frames
+    assert delta_frames.max() <= config.target_max_frames

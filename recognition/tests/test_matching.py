@@ -6,7 +6,7 @@ import pytest
 from fingerprints.config import EngineConfig
 from fingerprints.hashes import Hashes
 from fingerprints.store import Lookup
-from recognition.matching import Hits, best_alignments, decide, join_hits
+from recognition.matching import Hits, best_alignments, decide, join_hits, strongest_by_group
 
 
 def _hits(*groups: tuple[int, np.ndarray, np.ndarray]) -> Hits:
@@ -55,6 +55,17 @@ def test_votes_one_frame_apart_count_together(config: EngineConfig) -> None:
 def test_negative_offsets_are_recovered() -> None:
     [best] = best_alignments(_hits(_aligned(2, -40, 12)), tolerance_frames=1)
     assert (best.song_id, best.offset_frames, best.aligned_matches) == (2, -40, 12)
+
+
+def test_each_group_counts_only_its_own_votes() -> None:
+    # Groups 0 and 2 vote for song 5 at the same offset; group 1 only for song 8.
+    hits = _hits(_aligned(5, 100, 12), _aligned(5, 100, 7), _aligned(8, 30, 9), *_chance(3, 60))
+    groups = np.r_[np.zeros(12), np.full(7, 2), np.ones(9), np.full(60, 3)].astype(np.int64)
+
+    strength = strongest_by_group(hits, groups, group_count=4, tolerance_frames=1)
+
+    assert strength[:3].tolist() == [12, 9, 7]
+    assert strength[3] <= 2
 
 
 def test_runner_up_songs_are_reported_strongest_first(config: EngineConfig) -> None:
