@@ -65,7 +65,9 @@ class EngineConfig:
     density_window_seconds: float = 1.0
     #: Long signals are analysed in chunks of this length (bounded memory); chunks overlap by
     #: enough frames that the result is identical to analysing the whole signal at once.
-    chunk_seconds: float = 60.0
+    #: 30 s rather than 60 s: a chunk's arrays stay in the caches, and 10 tracks were
+    #: fingerprinted at 3,641× real time against 3,022× (decoding excluded; 20 s: 3,655×).
+    chunk_seconds: float = 30.0
 
     # --- Pairs and hashes -------------------------------------------------------------------
     #: Each anchor peak is paired with at most this many following peaks of its target zone.
