@@ -62,6 +62,36 @@ def hash_peaks(peaks: Peaks, config: EngineConfig, density: Density) -> Hashes:
     return Hashes(values, peaks.frames[anchors])
 
 
+def merge_phases(phases: list[Hashes]) -> Hashes:
+    """One set of hashes from analyses of the same clip started ``k / len(phases)`` of a hop
+    late (``phases[k]``, its frames counted from its own start), as anchor frames of the
+    first analysis, rounded down.
+
+    A hash is dropped when an earlier phase holds the same value less than a frame away:
+    a pair of peaks stable enough to be found at several phases votes once, and only the
+    pairs a phase adds (peaks that ranked differently because the frames fell elsewhere on
+    the music) count on top.
+    """
+    count = len(phases)
+    values = phases[0].values.astype(np.int64)
+    ticks = phases[0].frames.astype(np.int64) * count  # time in 1/count of a frame
+    for k, phase in enumerate(phases[1:], start=1):
+        kept = np.sort((values << 32) | ticks)
+        new_ticks = phase.frames.astype(np.int64) * count + k
+        keys = (phase.values.astype(np.int64) << 32) | new_ticks
+        near = np.zeros(len(keys), bool)
+        if len(kept):
+            after = np.searchsorted(kept, keys).clip(max=len(kept) - 1)
+            before = (after - 1).clip(min=0)
+            for neighbour in (kept[before], kept[after]):
+                near |= ((neighbour >> 32) == phase.values) & (
+                    np.abs((neighbour & 0xFFFFFFFF) - new_ticks) < count
+                )
+        values = np.concatenate([values, phase.values[~near].astype(np.int64)])
+        ticks = np.concatenate([ticks, new_ticks[~near]])
+    return Hashes(values, (ticks // count).astype(np.int32))
+
+
 def hashes_at_speeds(
     peaks: Peaks, speeds: tuple[float, ...], config: EngineConfig, density: Density
 ) -> list[Hashes]:

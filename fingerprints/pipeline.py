@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,7 +11,7 @@ import soxr
 from .audio import DecodedAudio, Source, decode_audio
 from .config import Density, EngineConfig
 from .errors import NoUsableSound, TooLong, TooShort
-from .hashes import Hashes, hash_peaks
+from .hashes import Hashes, hash_peaks, merge_phases
 from .peaks import Peaks, find_peaks
 
 
@@ -68,7 +69,7 @@ def analyse_query(source: Source, config: EngineConfig) -> Query:
             f"the clip is {decoded.duration_seconds:.1f} s long; "
             f"at least {config.min_query_seconds:g} s is needed"
         )
-    return Query(decoded, _fingerprint_decoded(decoded, config, config.query_density))
+    return Query(decoded, _query_fingerprint(decoded, config))
 
 
 def corrected_for_speed(query: Query, speed: float, config: EngineConfig) -> Query:
@@ -78,7 +79,22 @@ def corrected_for_speed(query: Query, speed: float, config: EngineConfig) -> Que
     audio = DecodedAudio(
         samples.astype(np.float32, copy=False), config.sample_rate, query.audio.complete
     )
-    return Query(audio, _fingerprint_decoded(audio, config, config.query_density))
+    return Query(audio, _query_fingerprint(audio, config))
+
+
+def _query_fingerprint(decoded: DecodedAudio, config: EngineConfig) -> Fingerprint:
+    """The clip's fingerprint, its hashes gathered from ``config.query_shifts`` analyses each
+    started a further fraction of a hop late (see ``EngineConfig.query_shifts``); the peaks
+    are those of the first."""
+    first = _fingerprint_decoded(decoded, config, config.query_density)
+    phases = [first.hashes]
+    for k in range(1, config.query_shifts):
+        shift = round(k * config.hop_length / config.query_shifts)
+        peaks = find_peaks(decoded.samples[shift:], config, config.query_density)
+        phases.append(hash_peaks(peaks, config, config.query_density))
+    if len(phases) == 1:
+        return first
+    return dataclasses.replace(first, hashes=merge_phases(phases))
 
 
 def _fingerprint_decoded(

@@ -226,9 +226,10 @@ def _peak_marks(plot: _Plot, evidence: MatchEvidence) -> list[str]:
     return [
         '<g class="peaks" fill="#ffffff" fill-opacity="0.7">',
         *(f'<circle cx="{_n(x)}" cy="{_n(y)}" r="1.8"/>' for x, y in zip(peak_x, peak_y)),
-        f'</g><g class="pairs" stroke="{_ACCENT}" stroke-width="1.1" stroke-opacity="0.75">',
-        *(_line(*points) for points in zip(x1, y1, x2, y2)),
         "</g>",
+        # One path of segments: a third of the bytes of a <line> per pair.
+        f'<path class="pairs" stroke="{_ACCENT}" stroke-width="1.1" stroke-opacity="0.75" '
+        f'fill="none" d="{"".join(_segment(*points) for points in zip(x1, y1, x2, y2))}"/>',
         # Round caps on zero-length segments: a dot per end in a few bytes each.
         f'<path class="pair-ends" stroke="{_ACCENT}" stroke-width="4.4" stroke-linecap="round" '
         f'd="{"".join(f"M{x} {y}h0" for x, y in ends)}"/>',
@@ -316,6 +317,10 @@ def _axis(
         *(f'<text x="{_n(x)}" y="{_n(y)}">{html.escape(text)}</text>' for x, y, text in labels),
         "</g>",
     ]
+
+
+def _segment(x1: float, y1: float, x2: float, y2: float) -> str:
+    return f"M{_n(x1)} {_n(y1)}L{_n(x2)} {_n(y2)}"
 
 
 def _line(x1: float, y1: float, x2: float, y2: float) -> str:

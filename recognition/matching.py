@@ -82,23 +82,7 @@ def join_hits(query: Hashes, lookup: Lookup) -> Hits:
 def best_alignments(hits: Hits, tolerance_frames: int) -> list[Candidate]:
     """Each song's best offset, counting votes within ±``tolerance_frames`` of it; strongest
     first."""
-    if len(hits) == 0:
-        return []
-    keys, counts = np.unique(
-        _song_offset_keys(hits.song_ids, hits.offset_frames), return_counts=True
-    )
-    windowed = np.zeros_like(counts)
-    for shift in range(-tolerance_frames, tolerance_frames + 1):
-        at = np.searchsorted(keys, keys + shift).clip(max=len(keys) - 1)
-        windowed += np.where(keys[at] == keys + shift, counts[at], 0)
-    songs = keys >> _SONG_SHIFT
-    order = np.lexsort((-windowed, songs))
-    best = order[np.r_[True, songs[order][1:] != songs[order][:-1]]]
-    best = best[np.argsort(-windowed[best], kind="stable")]
-    return [
-        Candidate(int(songs[i]), int(windowed[i]), int((keys[i] & 0xFFFFFFFF) - _OFFSET_BIAS))
-        for i in best
-    ]
+    return _best_per_song(_tally(hits, tolerance_frames))
 
 
 def strongest_by_group(
@@ -134,13 +118,14 @@ def decide(hits: Hits, config: EngineConfig, min_aligned_matches: int | None = N
     largest of the runner-up song's aligned matches, the background and one vote: 0 for a tie,
     near 1 for a winner far above everything else.
     """
-    candidates = best_alignments(hits, config.alignment_tolerance_frames)
+    tally = _tally(hits, config.alignment_tolerance_frames)
+    candidates = _best_per_song(tally)
     shown = candidates[: config.runner_up_count + 1]
     if not candidates:
         return Verdict(None, 0.0, [], 0.0)
     top = candidates[0].aligned_matches
     runner_up, third = ([c.aligned_matches for c in candidates[1:3]] + [0, 0])[:2]
-    background = _background(hits, candidates[0], config.alignment_tolerance_frames)
+    background = _background(tally, len(hits), candidates[0])
 
     def reference(votes: int) -> float:
         """A rival's votes, never below the background or one vote."""
@@ -163,15 +148,54 @@ def aligned_mask(hits: Hits, candidate: Candidate, tolerance_frames: int) -> np.
     return (hits.song_ids == candidate.song_id) & near
 
 
-def _background(hits: Hits, top: Candidate, tolerance_frames: int) -> float:
+@dataclass(frozen=True)
+class _Tally:
+    """Votes per (song, offset): the distinct keys of ``_song_offset_keys``, sorted, and the
+    votes within the tolerance of each."""
+
+    keys: np.ndarray
+    windowed: np.ndarray
+    tolerance_frames: int
+
+
+def _tally(hits: Hits, tolerance_frames: int) -> _Tally:
+    keys, counts = np.unique(
+        _song_offset_keys(hits.song_ids, hits.offset_frames), return_counts=True
+    )
+    windowed = np.zeros_like(counts)
+    for shift in range(-tolerance_frames, tolerance_frames + 1):
+        at = np.searchsorted(keys, keys + shift).clip(max=len(keys) - 1)
+        windowed += np.where(keys[at] == keys + shift, counts[at], 0)
+    return _Tally(keys, windowed, tolerance_frames)
+
+
+def _best_per_song(tally: _Tally) -> list[Candidate]:
+    """Each song's best offset, strongest first."""
+    keys, windowed = tally.keys, tally.windowed
+    if len(keys) == 0:
+        return []
+    songs = keys >> _SONG_SHIFT
+    order = np.lexsort((-windowed, songs))
+    best = order[np.r_[True, songs[order][1:] != songs[order][:-1]]]
+    best = best[np.argsort(-windowed[best], kind="stable")]
+    return [
+        Candidate(int(songs[i]), int(windowed[i]), int((keys[i] & 0xFFFFFFFF) - _OFFSET_BIAS))
+        for i in best
+    ]
+
+
+def _background(tally: _Tally, hit_count: int, top: Candidate) -> float:
     """Votes per offset window if the hits outside the top window were spread evenly over the
     (song, offset) pairs they fall on."""
-    outside = ~aligned_mask(hits, top, tolerance_frames)
-    if not outside.any():
+    outside = hit_count - top.aligned_matches
+    if outside == 0:
         return 0.0
-    keys = _song_offset_keys(hits.song_ids[outside], hits.offset_frames[outside])
-    occupied = len(np.unique(keys))
-    return float(outside.sum()) / occupied * (2 * tolerance_frames + 1)
+    tolerance = tally.tolerance_frames
+    centre = _song_offset_keys(np.int64(top.song_id), np.int64(top.offset_frames))
+    first = np.searchsorted(tally.keys, centre - tolerance, side="left")
+    last = np.searchsorted(tally.keys, centre + tolerance, side="right")
+    occupied = len(tally.keys) - (last - first)
+    return float(outside) / occupied * (2 * tolerance + 1)
 
 
 def _song_offset_keys(song_ids: np.ndarray, offset_frames: np.ndarray) -> np.ndarray:

@@ -42,6 +42,15 @@ def test_lookup_finds_song_ids_and_frames(two_songs: FingerprintStore) -> None:
     assert occurrences(found) == {(100, 7, 0), (100, 8, 9), (300, 7, (1 << 20) + 3)}
 
 
+def test_lookup_is_exact_for_ids_beyond_a_doubles_precision(store: FingerprintStore) -> None:
+    song_id = (1 << 41) + 1  # song_time = song_id << 21 | frame needs all 63 bits
+    store.add(song_id, make_hashes([(1 << 23) - 1], [(1 << 21) - 1]))
+
+    found = store.lookup(np.array([(1 << 23) - 1]))
+
+    assert occurrences(found) == {((1 << 23) - 1, song_id, (1 << 21) - 1)}
+
+
 def test_lookup_of_nothing_finds_nothing(two_songs: FingerprintStore) -> None:
     assert len(two_songs.lookup(np.array([], np.int64))) == 0
 
