@@ -7,7 +7,15 @@ import pytest
 import soxr
 
 from fingerprints.config import Density, EngineConfig
-from fingerprints.hashes import Hashes, hash_peaks, hashes_at_speeds, pack, pair_peaks, unpack
+from fingerprints.hashes import (
+    Hashes,
+    hash_peaks,
+    hashes_at_speeds,
+    merge_phases,
+    pack,
+    pair_peaks,
+    unpack,
+)
 from fingerprints.peaks import Peaks, find_peaks
 from fingerprints.pipeline import fingerprint_for_index
 from testsupport.codecs import write_audio
@@ -200,3 +208,27 @@ def test_pairs_moved_to_the_original_speed_find_the_songs_hashes(config: EngineC
     _, _, delta_frames = unpack(moved.values, config)
     assert delta_frames.min() >= config.target_min_frames
     assert delta_frames.max() <= config.target_max_frames
+
+
+def test_a_pair_seen_at_two_phases_counts_once() -> None:
+    def hashes(*pairs: tuple[int, int]) -> Hashes:
+        values, frames = zip(*pairs)
+        return Hashes(np.array(values, np.int64), np.array(frames, np.int32))
+
+    first = hashes((5, 10), (6, 20), (8, 40))
+    # Half a hop late: frame 10 sits at 10.5 of the first analysis, frame 9 at 9.5.
+    second = hashes((5, 10), (6, 19), (8, 41), (7, 30), (5, 30))
+
+    merged = merge_phases([first, second])
+
+    pairs = list(zip(merged.values.tolist(), merged.frames.tolist()))
+    assert pairs == [(5, 10), (6, 20), (8, 40), (8, 41), (7, 30), (5, 30)]
+
+
+def test_one_phase_is_left_as_it_is(song_peaks: Peaks, config: EngineConfig) -> None:
+    hashes = hash_peaks(song_peaks, config, config.query_density)
+
+    merged = merge_phases([hashes])
+
+    np.testing.assert_array_equal(merged.values, hashes.values)
+    np.testing.assert_array_equal(merged.frames, hashes.frames)

@@ -90,3 +90,35 @@ def test_speed_correction_restores_the_hashes_of_a_turntable_change(
 
     assert shared_hashes(played) < 0.2
     assert shared_hashes(corrected_for_speed(played, speed, config)) > 0.6
+
+
+@pytest.mark.parametrize("seed", [20, 23])
+def test_a_clip_cut_between_frames_holds_the_indexed_pairs(
+    tmp_path: Path, config: EngineConfig, seed: int
+) -> None:
+    """A clip that starts half a hop off the song's frames comes out otherwise at its own
+    frames; the analysis started half a hop later sits on the song's again."""
+    song = synth_song(seed, 20)
+    indexed = fingerprint_for_index(write_audio(tmp_path / "song.wav", song, SAMPLE_RATE), config)
+    start_frame = 100
+    cut = round((start_frame + 0.5) * config.hop_length * SAMPLE_RATE / config.sample_rate)
+    clip = write_audio(tmp_path / "clip.wav", song[cut : cut + 8 * SAMPLE_RATE], SAMPLE_RATE)
+    # The indexed pairs whose anchor and target both lie inside the clip.
+    inside = (indexed.hashes.frames >= start_frame + 2) & (
+        indexed.hashes.frames < start_frame + 7 * config.frames_per_second - 64
+    )
+    wanted = list(
+        zip(
+            indexed.hashes.values[inside].tolist(),
+            (indexed.hashes.frames[inside] - start_frame).tolist(),
+        )
+    )
+
+    def held(shifts: int) -> float:
+        query = analyse_query(clip, dataclasses.replace(config, query_shifts=shifts))
+        hashes = query.fingerprint.hashes
+        have = set(zip(hashes.values.tolist(), hashes.frames.tolist()))
+        return float(np.mean([any((v, f + d) in have for d in (-1, 0, 1)) for v, f in wanted]))
+
+    assert held(1) < 0.7
+    assert held(2) > 0.95
