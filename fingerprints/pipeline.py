@@ -92,8 +92,6 @@ def _query_fingerprint(decoded: DecodedAudio, config: EngineConfig) -> Fingerpri
         shift = round(k * config.hop_length / config.query_shifts)
         peaks = find_peaks(decoded.samples[shift:], config, config.query_density)
         phases.append(hash_peaks(peaks, config, config.query_density))
-    if len(phases) == 1:
-        return first
     return dataclasses.replace(first, hashes=merge_phases(phases))
 
 
