@@ -70,7 +70,8 @@ class EngineConfig:
     #: three bench grids (20 clips of 2–10 s per cell, 58 indexed tracks): 92.2 % vs 89.1 %
     #: (seed 1), 90.8 % vs 86.4 % (seed 0), 84.8 % vs 78.6 % (seed 7), the voice call cells
     #: gaining 7–13 points; no unknown clip named in either case. 3 gained 0.3–1.8 more,
-    #: at half as much time again.
+    #: but the 5 s clips of the seed-1 grid then took 22 ms median against 18.5 ms, and a
+    #: quarter of audfprint's time is the budget (see ``bench/``).
     query_shifts: int = 2
     #: Long signals are analysed in chunks of this length (bounded memory); chunks overlap by
     #: enough frames that the result is identical to analysing the whole signal at once.
