@@ -142,8 +142,7 @@ class EngineConfig:
     #: The speeds are ranked by pairing the clip's peaks, moved to each speed, with this many
     #: targets each. On the 480 sped-up clips of the seed-1 grid, the played speed was among
     #: the two chosen for 469 at a fan-out of 2 as at 4, with 55 % of the stored rows to
-    #: fetch (451 at a fan-out of 1); with the 20/s × 3 index and 25 query peaks a second,
-    #: for 475.
+    #: fetch (451 at a fan-out of 1).
     speed_search_fan_out: int = 2
     #: How many runner-up candidates a result reports.
     runner_up_count: int = 3
