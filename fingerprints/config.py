@@ -52,22 +52,16 @@ class EngineConfig:
     #: peaks-per-second × ``density_window_seconds`` loudest peaks of the window centred on
     #: it. A sliding window (not fixed blocks) gives a query the same peaks as the indexed song
     #: whatever its start time.
-    #: At equal storage (peaks per second × fan-out), more peaks with a smaller fan-out hold
-    #: more of a song's partials in the mid band, where a phone or a call keeps them, while
-    #: a few loud bass peaks take less of the budget. Against 15/s × 4 (query 20/s × 8),
-    #: 20/s × 3 (query 25/s × 6) named the right song on three bench grids (seeds 0, 1, 7;
-    #: 20 clips of 2–10 s per cell) for voice calls 80–85 % vs 70–74 %, phone in a room
-    #: 78–89 % vs 73–86 %, babble at 0 dB 48–54 % vs 53–59 %; all clips 86.4 / 92.7 / 92.2 %
-    #: vs 84.8 / 92.2 / 90.8 % (seeds 7, 1, 0), no unknown clip named, 0.4 % more rows, and
-    #: 5 s clips were answered as fast.
-    index_peaks_per_second: float = 20.0
+    #: Fewer peaks with a larger fan-out beat more peaks with a smaller one at equal storage:
+    #: 15 × 5 kept 1.9 × the aligned hashes of 25 × 3 at 0 dB SNR (same clips as above).
+    index_peaks_per_second: float = 15.0
     #: A query keeps more peaks than a song is indexed with: its constellation then holds the
     #: song's even where noise, reverb or a filter pushed some of the song's peaks down the
     #: ranking. On the bench's seed-7 grid (58 indexed tracks, 20 clips of 2–10 s per cell), a
     #: query at 20/s × 8 against one at the index's own 15/s × 4 named the right song for
     #: room 75 % vs 65 %, call 58 % vs 51 %, babble at 0 dB 46 % vs 28 %, and still no song
-    #: for any of 224 clips of unknown audio (with the index at 15/s × 4).
-    query_peaks_per_second: float = 25.0
+    #: for any of 224 clips of unknown audio.
+    query_peaks_per_second: float = 20.0
     density_window_seconds: float = 1.0
     #: A clip's frames fall anywhere on the song's: the indexed frames may straddle its by up
     #: to half a hop, and then about half of a clean clip's indexed pairs come out otherwise.
@@ -87,14 +81,15 @@ class EngineConfig:
 
     # --- Pairs and hashes -------------------------------------------------------------------
     #: Each anchor peak is paired with at most this many following peaks of its target zone.
-    #: Peaks per second × fan-out sets the storage: 20 × 3 stores 201,500 rows per hour of
-    #: the bench's 58 tracks, under Olaf's size (see ``index_peaks_per_second``).
-    index_fan_out: int = 3
+    #: Four rather than five stores a fifth fewer rows (200,700 instead of 250,200 per hour of
+    #: the bench's 58 tracks, which brings storage under Olaf's) for 1.4 points of right songs
+    #: over the same grid's 640 clips of indexed tracks (77.2 % vs 78.6 %).
+    index_fan_out: int = 4
     #: A query's anchors reach further: with its denser constellation, an indexed pair's target
-    #: can sit behind a few peaks the song does not have. A fan-out of 6 finds 99.3–100 % of
-    #: the indexed pairs of the same audio (the first minute of 8 tracks of the development
-    #: corpus, 25/s against 20/s × 3), 5 finds 97.7–99.5 % and the index's own 3, 79–85 %.
-    query_fan_out: int = 6
+    #: can sit behind a few peaks the song does not have. Twice the index's fan-out finds
+    #: 99.6–99.9 % of the indexed pairs of the same audio (the first minute of 8 tracks of
+    #: the development corpus), where the index's own fan-out finds 75–78 %.
+    query_fan_out: int = 8
     #: Target zone: from ``target_min_frames`` to ``target_max_frames`` after the anchor, at most
     #: ``target_max_bins`` above or below it.
     target_min_frames: int = 1
@@ -118,24 +113,21 @@ class EngineConfig:
     #: The winner's aligned matches must be this many times those of the runner-up song and
     #: of the background before it is named. Over the 752 clips of unknown audio of three
     #: bench grids (seeds 0, 1 and 7), the highest any top song with enough votes reached
-    #: was 2.0 × (2.43 × before queries were analysed at two phases, with a sparser query).
+    #: was 2.43 ×.
     min_margin_ratio: float = 2.5
     #: ... unless the runner-up itself stands that far above the third-best song: then it is
     #: another recording of the same passage (a second mix, a reprise), and the winner need
     #: only lead it this many times. No clip of unknown audio had such a runner-up (the
-    #: highest stood 1.6 × above the third, with this engine as with the 15/s × 4 index);
-    #: with that index, 0.4–1.4 % more clips of indexed tracks were named on the same grids.
-    #: A near tie between two recordings stays unnamed.
+    #: highest stood 1.6 × above the third); on the same grids, 0.4–1.4 % more clips of
+    #: indexed tracks are named. A near tie between two recordings stays unnamed.
     min_lead_ratio: float = 1.25
     #: When a clip matches nothing as it is, it is tried again corrected for these playback
     #: speeds (1.03: played 3 % fast, tempo and pitch together), nearest first, until one
     #: matches. Hashes survive a speed error of about half a percent, hence the 1 % steps.
     speed_search: tuple[float, ...] = (1.01, 0.99, 1.02, 0.98, 1.03, 0.97, 1.04, 0.96, 1.05, 0.95)
     #: Ten more tries are ten more chances for chance hits to line up, so a speed-corrected
-    #: match must clear a higher bar: with the 20/s × 3 index, a held-out clip of the seed-1
-    #: grid (5 s, played 5 % fast) reached 16 in one of them; at 18, no clip of unknown audio
-    #: of the three grids was named.
-    speed_min_aligned_matches: int = 18
+    #: match must clear a higher bar (a held-out clip at 0 dB SNR reached 10 in one of them).
+    speed_min_aligned_matches: int = 16
     #: How many of those speeds are re-analysed, the likeliest first (see
     #: ``recognition.services._likely_speeds``).
     speed_candidates: int = 2

@@ -45,7 +45,7 @@ def test_from_overrides_names_an_unknown_setting() -> None:
         ({"target_min_frames": 10, "target_max_frames": 9}, "target_min_frames"),
         ({"song_time_bits": 18}, "song_time_bits"),
         ({"query_peaks_per_second": 10.0}, "as dense as the index"),
-        ({"query_fan_out": 2}, "as dense as the index"),
+        ({"query_fan_out": 3}, "as dense as the index"),
         ({"neighbourhood_bins": 14}, "odd number"),
         ({"neighbourhood_frames": 8}, "odd number"),
         ({"speed_search_fan_out": 0}, "speed_search_fan_out"),
