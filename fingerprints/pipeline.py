@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -86,13 +85,13 @@ def _query_fingerprint(decoded: DecodedAudio, config: EngineConfig) -> Fingerpri
     """The clip's fingerprint, its hashes gathered from ``config.query_shifts`` analyses each
     started a further fraction of a hop late (see ``EngineConfig.query_shifts``); the peaks
     are those of the first."""
-    first = _fingerprint_decoded(decoded, config, config.query_density)
-    phases = [first.hashes]
-    for k in range(1, config.query_shifts):
-        shift = round(k * config.hop_length / config.query_shifts)
-        peaks = find_peaks(decoded.samples[shift:], config, config.query_density)
-        phases.append(hash_peaks(peaks, config, config.query_density))
-    return dataclasses.replace(first, hashes=merge_phases(phases))
+    density = config.query_density
+    starts = [
+        round(k * config.hop_length / config.query_shifts) for k in range(config.query_shifts)
+    ]
+    constellations = [find_peaks(decoded.samples[start:], config, density) for start in starts]
+    hashes = merge_phases([hash_peaks(peaks, config, density) for peaks in constellations])
+    return Fingerprint(hashes, constellations[0], decoded.duration_seconds, decoded.complete)
 
 
 def _fingerprint_decoded(

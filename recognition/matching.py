@@ -94,13 +94,9 @@ def strongest_by_group(
     grouped = Hits(
         hits.song_ids * group_count + groups, hits.song_frames, hits.query_frames, hits.query_rows
     )
-    candidates = best_alignments(grouped, tolerance_frames)
+    tally = _tally(grouped, tolerance_frames)
     strength = np.zeros(group_count, np.int64)
-    np.maximum.at(
-        strength,
-        np.array([c.song_id % group_count for c in candidates], np.int64),
-        np.array([c.aligned_matches for c in candidates], np.int64),
-    )
+    np.maximum.at(strength, (tally.keys >> _SONG_SHIFT) % group_count, tally.windowed)
     return strength
 
 
