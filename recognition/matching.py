@@ -100,11 +100,14 @@ def strongest_by_group(
     return strength
 
 
-def decide(hits: Hits, config: EngineConfig, min_aligned_matches: int | None = None) -> Verdict:
-    """Vote, then name the winner only if it stands clear of the runner-up and the background,
-    or leads a runner-up that is no chance alignment either.
+def decide(hits: Hits, config: EngineConfig, *, retry: bool = False) -> Verdict:
+    """Vote, then name the winner only if it stands clear of the runner-up and the background
+    (less clear when its votes are spread over the clip), or leads a runner-up that is no
+    chance alignment either.
 
-    ``min_aligned_matches`` overrides ``config.min_aligned_matches`` (stricter for retries).
+    A ``retry`` (one of several corrected versions of a clip that matched nothing) is held to
+    ``speed_min_aligned_matches`` and gets no allowance for spread votes: more tries are more
+    chances for chance hits to line up.
 
     A runner-up that stands as far above the third-best song as a winner must stand above
     the runner-up is a second recording of the same passage (another mix, a reprise); it
@@ -128,9 +131,14 @@ def decide(hits: Hits, config: EngineConfig, min_aligned_matches: int | None = N
         return max(float(votes), background, 1.0)
 
     margin = config.min_margin_ratio
-    least = config.min_aligned_matches if min_aligned_matches is None else min_aligned_matches
+    least = config.speed_min_aligned_matches if retry else config.min_aligned_matches
     named = top >= least and (
         top >= margin * reference(runner_up)
+        or (
+            not retry
+            and top >= config.spread_margin_ratio * reference(runner_up)
+            and _slices_voting(hits, candidates[0], config) >= config.spread_min_slices
+        )
         or (runner_up >= margin * reference(third) and top >= config.min_lead_ratio * runner_up)
     )
     confidence = max(0.0, 1.0 - reference(runner_up) / top)
@@ -142,6 +150,13 @@ def aligned_mask(hits: Hits, candidate: Candidate, tolerance_frames: int) -> np.
     """Which hits voted for ``candidate``'s song within the tolerance of its offset."""
     near = np.abs(hits.offset_frames - candidate.offset_frames) <= tolerance_frames
     return (hits.song_ids == candidate.song_id) & near
+
+
+def _slices_voting(hits: Hits, candidate: Candidate, config: EngineConfig) -> int:
+    """In how many slices of ``config.spread_slice_frames`` of the clip ``candidate`` has
+    votes."""
+    aligned = aligned_mask(hits, candidate, config.alignment_tolerance_frames)
+    return len(np.unique(hits.query_frames[aligned] // config.spread_slice_frames))
 
 
 @dataclass(frozen=True)

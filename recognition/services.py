@@ -91,9 +91,7 @@ def _identify(
         return query, hits, verdict
     for speed in _likely_speeds(query, store, config):
         corrected = corrected_for_speed(query, speed, config)
-        corrected_hits, corrected_verdict = _match(
-            corrected, store, config, config.speed_min_aligned_matches
-        )
+        corrected_hits, corrected_verdict = _match(corrected, store, config, retry=True)
         if corrected_verdict.winner is not None:
             return corrected, corrected_hits, corrected_verdict
     return query, hits, verdict
@@ -125,8 +123,8 @@ def _likely_speeds(query: Query, store: FingerprintStore, config: EngineConfig) 
 
 
 def _match(
-    query: Query, store: FingerprintStore, config: EngineConfig, min_aligned: int | None = None
+    query: Query, store: FingerprintStore, config: EngineConfig, *, retry: bool = False
 ) -> tuple[Hits, Verdict]:
     hashes = query.fingerprint.hashes
     hits = join_hits(hashes, store.lookup(hashes.values))
-    return hits, decide(hits, config, min_aligned)
+    return hits, decide(hits, config, retry=retry)

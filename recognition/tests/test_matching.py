@@ -20,8 +20,10 @@ def _hits(*groups: tuple[int, np.ndarray, np.ndarray]) -> Hits:
     )
 
 
-def _aligned(song: int, offset: int, count: int, jitter: np.ndarray | int = 0) -> tuple:
-    query = np.arange(count) * 3
+def _aligned(
+    song: int, offset: int, count: int, jitter: np.ndarray | int = 0, spacing: int = 3
+) -> tuple:
+    query = np.arange(count) * spacing
     return song, query + offset + jitter, query
 
 
@@ -86,6 +88,36 @@ def test_a_second_recording_of_the_passage_does_not_veto_the_winner(
     assert verdict.winner is not None and verdict.winner.song_id == 1
     assert verdict.candidates[1].song_id == 2
     assert verdict.confidence == pytest.approx(1 - 30 / 40, abs=0.05)
+
+
+_rivals = [_aligned(2, 400, 10), _aligned(3, 50, 5), *_chance(5, 300)]
+
+
+@pytest.mark.parametrize(
+    "spacing, named",
+    [
+        pytest.param(5, True, id="votes spread over the clip"),
+        pytest.param(0, False, id="votes piled up in one moment"),
+    ],
+)
+def test_a_winner_spread_over_the_clip_needs_a_smaller_lead(
+    spacing: int, named: bool, config: EngineConfig
+) -> None:
+    # 22 votes against a runner-up's 10 (no second recording: a third song has 5): a lead of
+    # 2.2, short of min_margin_ratio.
+    hits = _hits(_aligned(1, 1000, 22, spacing=spacing), *_rivals)
+
+    verdict = decide(hits, config)
+
+    assert config.spread_margin_ratio <= 2.2 < config.min_margin_ratio
+    assert (verdict.winner is not None) is named
+    assert verdict.candidates[0].song_id == 1
+
+
+def test_a_retry_gets_no_allowance_for_spread(config: EngineConfig) -> None:
+    hits = _hits(_aligned(1, 1000, 22, spacing=5), *_rivals)
+
+    assert decide(hits, config, retry=True).winner is None
 
 
 @pytest.mark.parametrize(
