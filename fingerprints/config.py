@@ -121,18 +121,25 @@ class EngineConfig:
     #: highest stood 1.6 × above the third); on the same grids, 0.4–1.4 % more clips of
     #: indexed tracks are named. A near tie between two recordings stays unnamed.
     min_lead_ratio: float = 1.25
-    #: ... or has its votes spread over the clip: then it need only lead the runner-up and the
-    #: background ``spread_margin_ratio`` times, if it has votes in at least
-    #: ``spread_min_slices`` slices of ``spread_slice_seconds``. A chance alignment piles its
-    #: votes up where both recordings hold a similar chord for a moment; a true one collects
-    #: them throughout. On three bench grids (seeds 0, 1 and 7), no clip of 752 of unknown
-    #: audio had a top song with ≥ 10 votes and 2 × its runner-up, and of those with votes
-    #: in ≥ 7 quarter-seconds, none led by more than 1.6 ×. Right songs rose from 92.2 to
-    #: 92.7 % (seed 1), 90.8 to 91.6 % (seed 0) and 84.8 to 86.2 % (seed 7), mostly rooms,
-    #: calls and babble of 2–5 s. A speed-corrected retry gets no such allowance: with a
-    #: 1.8 × lead and 6 slices, retries named songs for three held-out clips of seed 1.
-    spread_margin_ratio: float = 2.0
+    #: The lead a winner needs depends on how its votes spread over the clip, counted in
+    #: slices of ``spread_slice_seconds`` that hold any. A chance alignment piles its votes
+    #: up where both recordings hold a similar chord for a moment; a true one collects them
+    #: throughout. With votes in at least ``spread_min_slices`` slices, a winner need only
+    #: lead ``spread_margin_ratio`` times; with votes in no more than ``clumped_max_slices``,
+    #: it must lead ``clumped_margin_ratio`` times.
+    #: On three bench grids (seeds 0, 1 and 7), no clip of 752 of unknown audio had a top
+    #: song with ≥ 10 votes and 2 × its runner-up, and of those with votes in ≥ 7
+    #: quarter-seconds, none led by more than 1.6 ×. Right songs rose from 92.2 to 92.7 %
+    #: (seed 1), 90.8 to 91.6 % (seed 0) and 84.8 to 86.2 % (seed 7), mostly rooms, calls and
+    #: babble of 2–5 s. The unknown clips that came nearest to being named (1.9 ×) had their
+    #: votes in 3 quarter-seconds, as had the one named on the seed-3 grid (10 votes, 2.5 ×);
+    #: a lead of 3 × for such clumps would have cost none of the right songs of the three
+    #: grids. A speed-corrected retry gets no allowance for spread: with a 1.8 × lead and 6
+    #: slices, retries named songs for three held-out clips of seed 1.
     spread_min_slices: int = 7
+    spread_margin_ratio: float = 2.0
+    clumped_max_slices: int = 3
+    clumped_margin_ratio: float = 3.0
     spread_slice_seconds: float = 0.25
     #: When a clip matches nothing as it is, it is tried again corrected for these playback
     #: speeds (1.03: played 3 % fast, tempo and pitch together), nearest first, until one

@@ -102,8 +102,8 @@ def strongest_by_group(
 
 def decide(hits: Hits, config: EngineConfig, *, retry: bool = False) -> Verdict:
     """Vote, then name the winner only if it stands clear of the runner-up and the background
-    (less clear when its votes are spread over the clip), or leads a runner-up that is no
-    chance alignment either.
+    (the clearer, the fewer moments of the clip its votes come from), or leads a runner-up
+    that is no chance alignment either.
 
     A ``retry`` (one of several corrected versions of a clip that matched nothing) is held to
     ``speed_min_aligned_matches`` and gets no allowance for spread votes: more tries are more
@@ -132,13 +132,9 @@ def decide(hits: Hits, config: EngineConfig, *, retry: bool = False) -> Verdict:
 
     margin = config.min_margin_ratio
     least = config.speed_min_aligned_matches if retry else config.min_aligned_matches
+    lead = _required_lead(_slices_voting(hits, candidates[0], config), config, retry)
     named = top >= least and (
-        top >= margin * reference(runner_up)
-        or (
-            not retry
-            and top >= config.spread_margin_ratio * reference(runner_up)
-            and _slices_voting(hits, candidates[0], config) >= config.spread_min_slices
-        )
+        top >= lead * reference(runner_up)
         or (runner_up >= margin * reference(third) and top >= config.min_lead_ratio * runner_up)
     )
     confidence = max(0.0, 1.0 - reference(runner_up) / top)
@@ -150,6 +146,16 @@ def aligned_mask(hits: Hits, candidate: Candidate, tolerance_frames: int) -> np.
     """Which hits voted for ``candidate``'s song within the tolerance of its offset."""
     near = np.abs(hits.offset_frames - candidate.offset_frames) <= tolerance_frames
     return (hits.song_ids == candidate.song_id) & near
+
+
+def _required_lead(slices: int, config: EngineConfig, retry: bool) -> float:
+    """How many times the runner-up's votes a winner with votes in ``slices`` slices of the
+    clip must have (see ``EngineConfig.spread_min_slices``)."""
+    if slices <= config.clumped_max_slices:
+        return config.clumped_margin_ratio
+    if slices >= config.spread_min_slices and not retry:
+        return config.spread_margin_ratio
+    return config.min_margin_ratio
 
 
 def _slices_voting(hits: Hits, candidate: Candidate, config: EngineConfig) -> int:

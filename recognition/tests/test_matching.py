@@ -94,22 +94,23 @@ _rivals = [_aligned(2, 400, 10), _aligned(3, 50, 5), *_chance(5, 300)]
 
 
 @pytest.mark.parametrize(
-    "spacing, named",
+    "votes, spacing, named",
     [
-        pytest.param(5, True, id="votes spread over the clip"),
-        pytest.param(0, False, id="votes piled up in one moment"),
+        pytest.param(22, 5, True, id="2.2 times, spread over the clip"),
+        pytest.param(22, 0, False, id="2.2 times, piled up in one moment"),
+        pytest.param(26, 2, True, id="2.6 times, over a second"),
+        pytest.param(26, 0, False, id="2.6 times, piled up in one moment"),
+        pytest.param(32, 0, True, id="3.2 times, piled up in one moment"),
     ],
 )
-def test_a_winner_spread_over_the_clip_needs_a_smaller_lead(
-    spacing: int, named: bool, config: EngineConfig
+def test_the_lead_a_winner_needs_falls_as_its_votes_spread(
+    votes: int, spacing: int, named: bool, config: EngineConfig
 ) -> None:
-    # 22 votes against a runner-up's 10 (no second recording: a third song has 5): a lead of
-    # 2.2, short of min_margin_ratio.
-    hits = _hits(_aligned(1, 1000, 22, spacing=spacing), *_rivals)
+    # The runner-up has 10 votes and is no second recording (a third song has 5).
+    hits = _hits(_aligned(1, 1000, votes, spacing=spacing), *_rivals)
 
     verdict = decide(hits, config)
 
-    assert config.spread_margin_ratio <= 2.2 < config.min_margin_ratio
     assert (verdict.winner is not None) is named
     assert verdict.candidates[0].song_id == 1
 
