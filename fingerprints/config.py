@@ -186,6 +186,8 @@ class EngineConfig:
             raise ValueError("query_shifts must be from 1 to hop_length")
         if self.speed_search_fan_out < 1:
             raise ValueError("speed_search_fan_out must be at least 1")
+        if not 0 <= self.clumped_max_slices < self.spread_min_slices:
+            raise ValueError("need 0 <= clumped_max_slices < spread_min_slices")
         if (
             self.query_peaks_per_second < self.index_peaks_per_second
             or self.query_fan_out < self.index_fan_out
