@@ -9,7 +9,7 @@ import soxr
 
 from conftest import SongLibrary
 from fingerprints.config import EngineConfig
-from fingerprints.peaks import Peaks, _sliding_max, find_peaks
+from fingerprints.peaks import Peaks, _densest, _sliding_max, find_peaks
 from fingerprints.tests.signals import sines
 from testsupport.music import synth_song
 
@@ -125,4 +125,32 @@ def test_neighbourhood_maximum_is_scipys_maximum_filter(
 
     np.testing.assert_array_equal(
         ours, scipy.ndimage.maximum_filter(values, size=size, mode="nearest")
+    )
+
+
+def _densest_by_definition(
+    frames: np.ndarray, scores: np.ndarray, config: EngineConfig, peaks_per_second: float
+) -> np.ndarray:
+    """A peak is kept when fewer than the allowed number of the others within half a window
+    of it are louder, or as loud and earlier."""
+    half_window = round(config.density_window_seconds * config.frames_per_second / 2)
+    allowed = max(1, round(peaks_per_second * config.density_window_seconds))
+    kept = []
+    for i, (frame, score) in enumerate(zip(frames, scores)):
+        near = np.abs(frames - frame) <= half_window
+        earlier = np.arange(len(frames)) < i
+        beaten_by = near & ((scores > score) | ((scores == score) & earlier))
+        kept.append(beaten_by.sum() < allowed)
+    return np.array(kept, bool)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_density_keeps_the_loudest_of_each_window(seed: int, config: EngineConfig) -> None:
+    rng = np.random.default_rng(seed)
+    count = int(rng.integers(0, 400))
+    frames = np.sort(rng.integers(0, 40 * (seed + 1), count)).astype(np.int32)
+    scores = rng.integers(-60, -50, count).astype(np.float32)  # many ties
+
+    np.testing.assert_array_equal(
+        _densest(frames, scores, config, 5.0), _densest_by_definition(frames, scores, config, 5.0)
     )
