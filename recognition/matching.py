@@ -176,13 +176,17 @@ class _Tally:
 
 
 def _tally(hits: Hits, tolerance_frames: int) -> _Tally:
+    """The keys are distinct and sorted, so an offset within the tolerance of another is at
+    most that many places from it: each pass pairs every key with the one ``places`` later
+    and, if they are that near, adds each one's votes to the other's."""
     keys, counts = np.unique(
         _song_offset_keys(hits.song_ids, hits.offset_frames), return_counts=True
     )
-    windowed = np.zeros_like(counts)
-    for shift in range(-tolerance_frames, tolerance_frames + 1):
-        at = np.searchsorted(keys, keys + shift).clip(max=len(keys) - 1)
-        windowed += np.where(keys[at] == keys + shift, counts[at], 0)
+    windowed = counts.copy()
+    for places in range(1, tolerance_frames + 1):
+        near = keys[places:] - keys[:-places] <= tolerance_frames
+        windowed[:-places] += np.where(near, counts[places:], 0)
+        windowed[places:] += np.where(near, counts[:-places], 0)
     return _Tally(keys, windowed, tolerance_frames)
 
 

@@ -54,6 +54,25 @@ def test_votes_one_frame_apart_count_together(config: EngineConfig) -> None:
     assert abs(verdict.winner.offset_frames - 500) <= 1
 
 
+@pytest.mark.parametrize("tolerance", [0, 1, 2, 5])
+def test_each_songs_best_offset_counts_the_votes_within_the_tolerance(tolerance: int) -> None:
+    rng = np.random.default_rng(tolerance)
+    songs, offsets = rng.integers(1, 6, 3000), rng.integers(-40, 40, 3000)
+    hits = Hits(songs, offsets + 100, np.full(3000, 100), np.arange(3000))
+
+    expected = {
+        int(song): max(
+            int(np.sum(np.abs(offsets[songs == song] - offset) <= tolerance))
+            for offset in np.unique(offsets[songs == song])
+        )
+        for song in np.unique(songs)
+    }
+
+    found = best_alignments(hits, tolerance)
+    assert {c.song_id: c.aligned_matches for c in found} == expected
+    assert [c.aligned_matches for c in found] == sorted(expected.values(), reverse=True)
+
+
 def test_negative_offsets_are_recovered() -> None:
     [best] = best_alignments(_hits(_aligned(2, -40, 12)), tolerance_frames=1)
     assert (best.song_id, best.offset_frames, best.aligned_matches) == (2, -40, 12)
