@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .config import Density, EngineConfig
-from .peaks import Peaks
+from .peaks import Peaks, places_within
 
 
 @dataclass(frozen=True)
@@ -127,23 +127,21 @@ def pair_peaks(
     Peaks are sorted by frame, so the targets an anchor may have are among the ``reach``
     peaks after it. Each anchor is offered them all at once, in time order, as one row of a
     matrix of candidates, which keeps the first ``density.fan_out`` inside the zone: on a
-    5 s clip, a sixth of the time of a Python loop over the distance between peaks. The
-    anchors of a long recording go a block at a time, so memory stays bounded.
+    5 s clip, a quarter to a sixth of the time of a Python loop over the distance between
+    peaks. The anchors of a long recording go a block at a time, so memory stays bounded.
     """
-    frames = peaks.frames
-    last_reachable = np.searchsorted(frames, frames + config.target_max_frames, side="right") - 1
-    reach = int((last_reachable - np.arange(len(frames))).max(initial=0))
+    reach = places_within(peaks.frames, config.target_max_frames)
     if reach == 0:
         return np.zeros(0, np.intp), np.zeros(0, np.intp)
     blocks = [
         _pair_block(
             peaks,
-            np.arange(start, min(start + _ANCHORS_PER_BLOCK, len(frames))),
+            np.arange(start, min(start + _ANCHORS_PER_BLOCK, len(peaks))),
             reach,
             config,
             density,
         )
-        for start in range(0, len(frames), _ANCHORS_PER_BLOCK)
+        for start in range(0, len(peaks), _ANCHORS_PER_BLOCK)
     ]
     return np.concatenate([a for a, _ in blocks]), np.concatenate([t for _, t in blocks])
 

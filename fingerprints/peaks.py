@@ -93,6 +93,13 @@ def _sliding_max(values: np.ndarray, size: int, axis: int) -> np.ndarray:
     return result
 
 
+def places_within(frames: np.ndarray, span_frames: int) -> int:
+    """The most places any peak of sorted ``frames`` has after it within ``span_frames``: a
+    peak's neighbours in time are among that many on either side of it."""
+    last_within = np.searchsorted(frames, frames + span_frames, side="right") - 1
+    return int((last_within - np.arange(len(frames))).max(initial=0))
+
+
 def _half_window_frames(config: EngineConfig) -> int:
     return round(config.density_window_seconds * config.frames_per_second / 2)
 
@@ -112,11 +119,9 @@ def _densest(
     """
     half_window = _half_window_frames(config)
     allowed = max(1, round(peaks_per_second * config.density_window_seconds))
-    count = len(frames)
-    last_near = np.searchsorted(frames, frames + half_window, side="right") - 1
-    reach = int((last_near - np.arange(count)).max(initial=0))
+    reach = places_within(frames, half_window)
     if reach == 0:
-        return np.ones(count, bool)
+        return np.ones(len(frames), bool)
     width = 2 * reach + 1
     far = np.iinfo(np.int32).min // 2
     neighbour_scores = sliding_window_view(np.pad(scores, reach, constant_values=-np.inf), width)
