@@ -69,10 +69,12 @@ class EngineConfig:
     #: late, and the pairs these analyses add count too. Right songs with 2 against 1, on
     #: three bench grids (20 clips of 2–10 s per cell, 58 indexed tracks): 92.2 % vs 89.1 %
     #: (seed 1), 90.8 % vs 86.4 % (seed 0), 84.8 % vs 78.6 % (seed 7), the voice call cells
-    #: gaining 7–13 points; no unknown clip named in either case. 3 gained 0.3–1.8 more,
-    #: but the 5 s clips of the seed-1 grid then took 22 ms median against 18.5 ms, and a
-    #: quarter of audfprint's time is the budget (see ``bench/``).
-    query_shifts: int = 2
+    #: gaining 7–13 points. With the spread-aware decision (``spread_min_slices``), 3 against
+    #: 2: 93.0 vs 92.7 %, 92.2 vs 91.6 % and 87.5 vs 86.2 %; no unknown clip named in any
+    #: case. 4 gained 0.4–0.8 points more, but took 24–26 ms median on the 408 clips of 5 s of
+    #: the seed-3 grid, against 22 ms at 3 and 18–20 ms at 2, and a quarter of audfprint's
+    #: time is the budget (see ``bench/``).
+    query_shifts: int = 3
     #: Long signals are analysed in chunks of this length (bounded memory); chunks overlap by
     #: enough frames that the result is identical to analysing the whole signal at once.
     #: 30 s rather than 60 s: a chunk's arrays stay in the caches, and 10 tracks were
