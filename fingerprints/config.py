@@ -136,7 +136,8 @@ class EngineConfig:
     #: babble of 2–5 s. The unknown clips that came nearest to being named (1.9 ×) had their
     #: votes in 3 quarter-seconds, as had the one named on the seed-3 grid (10 votes, 2.5 ×);
     #: a lead of 3 × for such clumps would have cost none of the right songs of the three
-    #: grids. A speed-corrected retry gets no allowance for spread: with a 1.8 × lead and 6
+    #: grids. With both, the held-out seed-3 and seed-4 grids name none of their 352 unknown
+    #: clips each (one each before). A speed-corrected retry gets no allowance for spread: with a 1.8 × lead and 6
     #: slices, retries named songs for three held-out clips of seed 1.
     spread_min_slices: int = 7
     spread_margin_ratio: float = 2.0
