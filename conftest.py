@@ -69,5 +69,5 @@ def config() -> EngineConfig:
 
 
 @pytest.fixture
-def store(config: EngineConfig) -> FingerprintStore:
-    return fingerprint_store(config)
+def store() -> FingerprintStore:
+    return fingerprint_store()

@@ -358,7 +358,7 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     clip_dir.mkdir(parents=True)
     setup_django(data_dir)
     config = engine_config()
-    store = fingerprint_store(config)
+    store = fingerprint_store()
     with log_path.open("wb") as log:
         progress("migrating both databases")
         migrate(log, log_path)

@@ -118,7 +118,7 @@ class Indexer:
     def from_settings(cls) -> Indexer:
         """An Indexer on the engine config and fingerprint store that Django settings name."""
         config = engine_config()
-        return cls(fingerprint_store(config), config)
+        return cls(fingerprint_store(), config)
 
     def plan(self, paths: Sequence[Path], *, reindex: bool = False) -> Plan:
         """Find the audio files under ``paths`` and settle those that need no fingerprinting."""

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from fingerprints.wiring import engine_config, fingerprint_store
+from fingerprints.wiring import fingerprint_store
 
 from .models import Song
 from .uploads import discard_kept
@@ -23,7 +23,7 @@ def delete_fingerprints(sender: type[Song], instance: Song, using: str, **kwargs
     library folder (someone's music collection) are never touched.
     """
     song_id = instance.pk
-    store = fingerprint_store(engine_config())
+    store = fingerprint_store()
     transaction.on_commit(lambda: store.delete([song_id]), using=using)
     if instance.source_path:
         transaction.on_commit(partial(discard_kept, instance.source_path), using=using)

@@ -102,9 +102,6 @@ class EngineConfig:
     anchor_bin_bits: int = 9
     delta_bin_bits: int = 8
     delta_frame_bits: int = 6
-    #: In the store, song id and anchor frame share one integer: song_id << bits | frame.
-    #: 21 bits of frames is 13.5 hours per song.
-    song_time_bits: int = 21
 
     # --- Matching ---------------------------------------------------------------------------
     #: Votes within this many frames of an offset count for it (a clip starts anywhere inside a
@@ -137,8 +134,8 @@ class EngineConfig:
     #: votes in 3 quarter-seconds, as had the one named on the seed-3 grid (10 votes, 2.5 ×);
     #: a lead of 3 × for such clumps would have cost none of the right songs of the three
     #: grids. With both, the held-out seed-3 and seed-4 grids name none of their 352 unknown
-    #: clips each (one each before). A speed-corrected retry gets no allowance for spread: with a 1.8 × lead and 6
-    #: slices, retries named songs for three held-out clips of seed 1.
+    #: clips each (one each before). A speed-corrected retry gets no allowance for spread:
+    #: with a 1.8 × lead and 6 slices, retries named songs for three held-out clips of seed 1.
     spread_min_slices: int = 7
     spread_margin_ratio: float = 2.0
     clumped_max_slices: int = 3
@@ -196,8 +193,6 @@ class EngineConfig:
             or self.query_fan_out < self.index_fan_out
         ):
             raise ValueError("a query must be at least as dense as the index")
-        if self.max_index_seconds * self.frames_per_second >= 1 << self.song_time_bits:
-            raise ValueError("song_time_bits cannot hold max_index_seconds of frames")
 
     @classmethod
     def from_overrides(cls, overrides: Mapping[str, Any]) -> EngineConfig:

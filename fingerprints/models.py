@@ -8,17 +8,18 @@ from django.db import models
 
 
 class Fingerprint(models.Model):
-    """One hash of one song at one time.
+    """One hash of one song, at every time the song has it.
 
-    The table is ``WITHOUT ROWID`` with primary key (hash, song_time): rows are stored in hash
-    order, so a lookup is one seek per distinct query hash and a row costs about 13 bytes. The
-    migration creates it with raw SQL because Django cannot express ``WITHOUT ROWID``.
+    The table is ``WITHOUT ROWID`` with primary key (hash, song_id): rows are stored in hash
+    order, so a lookup is one seek per distinct query hash. The migrations create it with raw
+    SQL because Django cannot express ``WITHOUT ROWID``.
     """
 
-    pk = models.CompositePrimaryKey("hash", "song_time")
+    pk = models.CompositePrimaryKey("hash", "song_id")
     hash = models.BigIntegerField()
-    #: ``song_id << EngineConfig.song_time_bits | anchor frame``, so one integer says both.
-    song_time = models.BigIntegerField()
+    song_id = models.BigIntegerField()
+    #: The anchor frames, ascending, packed by ``store.pack_frames``.
+    frames = models.BinaryField()
 
     class Meta:
         db_table = "fingerprint"

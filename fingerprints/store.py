@@ -26,34 +26,52 @@ class Lookup:
         return len(self.hashes)
 
 
+#: Each anchor frame is stored in this many bytes, little-endian: 2**24 frames are 108 hours
+#: at the default hop, far beyond ``EngineConfig.max_index_seconds``.
+FRAME_BYTES = 3
+MAX_FRAME = (1 << (8 * FRAME_BYTES)) - 1
+
+
 class FingerprintStore:
     """Adds, finds and deletes songs' hashes in the database ``alias``.
 
-    ``song_time_bits`` is how many low bits of the stored ``song_time`` hold the anchor frame.
+    A row holds one hash of one song with every frame the song has it at, packed in a blob
+    (``pack_frames``). Songs repeat their hashes: grouping them so stored the 58 tracks of the
+    bench's index in 9.5 bytes per (hash, frame) against 13.0 for a row each.
     """
 
-    def __init__(self, *, alias: str, song_time_bits: int) -> None:
+    def __init__(self, *, alias: str) -> None:
         self.alias = alias
-        self.song_time_bits = song_time_bits
 
     def add(self, song_id: int, hashes: Hashes) -> int:
         """Store ``hashes`` as song ``song_id``'s, replacing any it had, in one transaction.
 
-        Returns the number of distinct (hash, frame) rows stored.
+        Returns the number of distinct (hash, frame) pairs stored.
         """
-        keys = (np.int64(song_id) << self.song_time_bits) | hashes.frames.astype(np.int64)
-        rows = np.unique(np.stack([hashes.values.astype(np.int64), keys], axis=1), axis=0)
+        pairs = np.unique(
+            np.stack([hashes.values.astype(np.int64), hashes.frames.astype(np.int64)], axis=1),
+            axis=0,
+        )
+        if len(pairs) and not 0 <= pairs[:, 1].min() <= pairs[:, 1].max() <= MAX_FRAME:
+            raise ValueError(f"anchor frames must lie in 0..{MAX_FRAME} to be stored")
+        values, starts = np.unique(pairs[:, 0], return_index=True)
+        packed = pack_frames(pairs[:, 1])
+        bounds = FRAME_BYTES * np.append(starts, len(pairs))
+        rows = [
+            (value, song_id, packed[start:end])
+            for value, start, end in zip(values.tolist(), bounds[:-1].tolist(), bounds[1:].tolist())
+        ]
         with transaction.atomic(using=self.alias), self._cursor() as cursor:
             self._delete_rows(cursor, song_id)
             cursor.executemany(
-                "INSERT INTO fingerprint (hash, song_time) VALUES (%s, %s)", rows.tolist()
+                "INSERT INTO fingerprint (hash, song_id, frames) VALUES (%s, %s, %s)", rows
             )
             cursor.execute(
                 "INSERT INTO fingerprinted_song (song_id, hash_count, hash_set) "
                 "VALUES (%s, %s, %s)",
-                [song_id, len(rows), _encode_hash_set(rows[:, 0])],
+                [song_id, len(pairs), _encode_hash_set(values)],
             )
-        return len(rows)
+        return len(pairs)
 
     def delete(self, song_ids: Iterable[int]) -> int:
         """Remove the songs' hashes; returns how many rows went. Unknown ids are ignored."""
@@ -64,23 +82,27 @@ class FingerprintStore:
         return removed
 
     def lookup(self, hash_values: np.ndarray) -> Lookup:
-        """All stored rows whose hash is among ``hash_values``, in one SQL statement.
+        """Every stored occurrence of the hashes among ``hash_values``, in one SQL statement.
 
         The distinct hashes travel as one JSON array; SQLite plans ``IN (SELECT … json_each)``
-        as one primary-key seek per hash. The rows come back as two comma-separated lists
-        (both aggregates see the rows in the same order): half the time of fetching them as
-        rows, 3.0 against 5.9 ms for the 12,000 rows of a 5 s clip.
+        as one primary-key seek per hash. The rows come back as comma-separated lists and one
+        hex string of all their frames (every aggregate sees the rows in the same order): half
+        the time of fetching them as rows.
         """
         wanted = json.dumps(np.unique(hash_values).tolist())
         with self._cursor() as cursor:
             cursor.execute(
-                "SELECT group_concat(hash), group_concat(song_time) FROM fingerprint "
+                "SELECT group_concat(hash), group_concat(song_id), group_concat(length(frames)), "
+                "group_concat(hex(frames), '') FROM fingerprint "
                 "WHERE hash IN (SELECT value FROM json_each(%s))",
                 [wanted],
             )
-            hashes, song_times = (_integers(text) for text in cursor.fetchone())
-        frame_mask = (1 << self.song_time_bits) - 1
-        return Lookup(hashes, song_times >> self.song_time_bits, song_times & frame_mask)
+            hash_text, song_text, length_text, frames_hex = cursor.fetchone()
+        counts = _integers(length_text) // FRAME_BYTES
+        frames = unpack_frames(bytes.fromhex(frames_hex or ""))
+        return Lookup(
+            np.repeat(_integers(hash_text), counts), np.repeat(_integers(song_text), counts), frames
+        )
 
     def compact(self) -> None:
         """Rewrite the database with its pages full and empty the write-ahead log.
@@ -116,14 +138,25 @@ class FingerprintStore:
         if found is None:
             return 0
         count, blob = found
-        low = song_id << self.song_time_bits
-        high = low | ((1 << self.song_time_bits) - 1)
         cursor.executemany(
-            "DELETE FROM fingerprint WHERE hash = %s AND song_time BETWEEN %s AND %s",
-            [(value, low, high) for value in _decode_hash_set(bytes(blob)).tolist()],
+            "DELETE FROM fingerprint WHERE hash = %s AND song_id = %s",
+            [(value, song_id) for value in _decode_hash_set(bytes(blob)).tolist()],
         )
         cursor.execute("DELETE FROM fingerprinted_song WHERE song_id = %s", [song_id])
         return int(count)
+
+
+def pack_frames(frames: np.ndarray) -> bytes:
+    """Frames in 0..``MAX_FRAME`` as ``FRAME_BYTES`` little-endian bytes each."""
+    little = frames.astype("<u4").view(np.uint8).reshape(-1, 4)
+    return little[:, :FRAME_BYTES].tobytes()
+
+
+def unpack_frames(packed: bytes) -> np.ndarray:
+    """The int64 frames of ``pack_frames``."""
+    little = np.zeros((len(packed) // FRAME_BYTES, 4), np.uint8)
+    little[:, :FRAME_BYTES] = np.frombuffer(packed, np.uint8).reshape(-1, FRAME_BYTES)
+    return little.view("<u4").ravel().astype(np.int64)
 
 
 def _encode_hash_set(hash_values: np.ndarray) -> bytes:

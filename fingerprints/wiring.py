@@ -16,5 +16,5 @@ def engine_config() -> EngineConfig:
     return EngineConfig.from_overrides(getattr(settings, "KAZOOM", {}))
 
 
-def fingerprint_store(config: EngineConfig) -> FingerprintStore:
-    return FingerprintStore(alias=FINGERPRINTS_DB, song_time_bits=config.song_time_bits)
+def fingerprint_store() -> FingerprintStore:
+    return FingerprintStore(alias=FINGERPRINTS_DB)

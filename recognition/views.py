@@ -107,7 +107,7 @@ def _recognize(request: HttpRequest, source: str) -> Recognition:
             request.FILES.get("audio"),
             source=source,
             limits=limits,
-            store=fingerprint_store(config),
+            store=fingerprint_store(),
             config=config,
             explain=source != Source.API,
         )

@@ -48,7 +48,7 @@ class Kazoom:
         config = engine_config()
         songs = perf.indexed_songs()
         audio_seconds = sum(song.duration_seconds for song in songs)
-        storage = perf.measure_storage(fingerprint_store(config), audio_seconds / 3600)
+        storage = perf.measure_storage(fingerprint_store(), audio_seconds / 3600)
         connections.close_all()
         return IndexStats(
             tracks=len(songs),

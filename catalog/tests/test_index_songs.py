@@ -113,7 +113,9 @@ def test_parallel_workers_store_the_same_fingerprints(song_library: SongLibrary)
 
     by_title = dict(Song.objects.values_list("pk", "title"))
     assert len(serial) == len(parallel) > 0
-    assert sorted(h for h, _ in serial) == sorted(h for h, _ in parallel)
+    assert sorted((h, bytes(f)) for h, _, f in serial) == sorted(
+        (h, bytes(f)) for h, _, f in parallel
+    )
     assert len(by_title) == 5
 
 

@@ -43,7 +43,6 @@ def test_from_overrides_names_an_unknown_setting() -> None:
         ({"max_frequency_hz": 6000.0}, "Nyquist"),
         ({"target_min_frames": 0}, "target_min_frames"),
         ({"target_min_frames": 10, "target_max_frames": 9}, "target_min_frames"),
-        ({"song_time_bits": 18}, "song_time_bits"),
         ({"query_peaks_per_second": 10.0}, "as dense as the index"),
         ({"query_fan_out": 3}, "as dense as the index"),
         ({"neighbourhood_bins": 14}, "odd number"),

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from conftest import BOTH_DATABASES
 from fingerprints.hashes import Hashes
-from fingerprints.store import FingerprintStore, Lookup
+from fingerprints.store import MAX_FRAME, FingerprintStore, Lookup, pack_frames, unpack_frames
 from testsupport.commands import page_count
 
 pytestmark = pytest.mark.django_db(databases=BOTH_DATABASES)
@@ -43,12 +43,45 @@ def test_lookup_finds_song_ids_and_frames(two_songs: FingerprintStore) -> None:
 
 
 def test_lookup_is_exact_for_ids_beyond_a_doubles_precision(store: FingerprintStore) -> None:
-    song_id = (1 << 41) + 1  # song_time = song_id << 21 | frame needs all 63 bits
-    store.add(song_id, make_hashes([(1 << 23) - 1], [(1 << 21) - 1]))
+    song_id = (1 << 62) + 1
+    store.add(song_id, make_hashes([(1 << 23) - 1, (1 << 23) - 1], [MAX_FRAME, 0]))
 
     found = store.lookup(np.array([(1 << 23) - 1]))
 
-    assert occurrences(found) == {((1 << 23) - 1, song_id, (1 << 21) - 1)}
+    assert occurrences(found) == {((1 << 23) - 1, song_id, MAX_FRAME), ((1 << 23) - 1, song_id, 0)}
+
+
+def test_a_hash_a_song_repeats_is_one_row_finding_every_frame(store: FingerprintStore) -> None:
+    store.add(4, make_hashes([50, 60, 50, 50], [70_000, 3, 1, 2]))
+    store.add(5, make_hashes([50], [8]))
+
+    found = store.lookup(np.array([50]))
+
+    assert sorted(zip(found.song_ids.tolist(), found.frames.tolist())) == [
+        (4, 1),
+        (4, 2),
+        (4, 70_000),
+        (5, 8),
+    ]
+    assert table_rows() == 3
+
+
+def test_frames_beyond_the_packing_are_refused_and_nothing_changes(
+    two_songs: FingerprintStore,
+) -> None:
+    with pytest.raises(ValueError, match="anchor frames"):
+        two_songs.add(7, make_hashes([100, 900], [1, MAX_FRAME + 1]))
+
+    assert two_songs.count() == 5
+    assert occurrences(two_songs.lookup(np.array([100, 900]))) == {(100, 7, 0), (100, 8, 9)}
+
+
+@pytest.mark.parametrize("frames", [[], [0], [1, 255, 256, 65_536, MAX_FRAME]])
+def test_frames_pack_to_three_bytes_each_and_back(frames: list[int]) -> None:
+    packed = pack_frames(np.array(frames, np.int64))
+
+    assert len(packed) == 3 * len(frames)
+    assert unpack_frames(packed).tolist() == frames
 
 
 def test_lookup_of_nothing_finds_nothing(two_songs: FingerprintStore) -> None:
@@ -134,3 +167,9 @@ def test_compact_keeps_every_row_in_fewer_pages(store: FingerprintStore) -> None
     assert occurrences(store.lookup(wanted)) == before
     assert len(before) == store.count()
     assert page_count(store.alias) < 0.95 * pages
+
+
+def table_rows() -> int:
+    with connections["fingerprints"].cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM fingerprint")
+        return int(cursor.fetchone()[0])

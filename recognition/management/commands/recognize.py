@@ -24,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         config = engine_config()
-        store = fingerprint_store(config)
+        store = fingerprint_store()
         failed = 0
         for path in options["files"]:
             started = time.perf_counter()
