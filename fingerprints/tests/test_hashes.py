@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -164,8 +165,9 @@ def test_source_format_and_rate_barely_change_the_hashes(
 
 
 def test_a_query_holds_the_indexed_pairs_of_the_same_audio(config: EngineConfig) -> None:
-    """The query's denser constellation contains the indexed one, and its longer fan-out
+    """A denser query constellation contains the indexed one, and the query's longer fan-out
     reaches past the extra peaks to nearly every indexed pair."""
+    config = dataclasses.replace(config, query_peaks_per_second=1.5 * config.index_peaks_per_second)
     samples = synth_song(23, 20, sample_rate=config.sample_rate)
     indexed = find_peaks(samples, config, config.index_density)
     queried = find_peaks(samples, config, config.query_density)

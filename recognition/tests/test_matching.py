@@ -119,7 +119,8 @@ _rivals = [_aligned(2, 400, 10), _aligned(3, 50, 5), *_chance(5, 300)]
         pytest.param(22, 0, False, id="2.2 times, piled up in one moment"),
         pytest.param(26, 2, True, id="2.6 times, over a second"),
         pytest.param(26, 0, False, id="2.6 times, piled up in one moment"),
-        pytest.param(32, 0, True, id="3.2 times, piled up in one moment"),
+        pytest.param(32, 0, False, id="3.2 times, piled up in one moment"),
+        pytest.param(36, 0, True, id="3.6 times, piled up in one moment"),
     ],
 )
 def test_the_lead_a_winner_needs_falls_as_its_votes_spread(
