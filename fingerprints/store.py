@@ -54,17 +54,12 @@ class FingerprintStore:
         )
         if len(pairs) and not 0 <= pairs[:, 1].min() <= pairs[:, 1].max() <= MAX_FRAME:
             raise ValueError(f"anchor frames must lie in 0..{MAX_FRAME} to be stored")
-        values, starts = np.unique(pairs[:, 0], return_index=True)
-        packed = pack_frames(pairs[:, 1])
-        bounds = FRAME_BYTES * np.append(starts, len(pairs))
-        rows = [
-            (value, song_id, packed[start:end])
-            for value, start, end in zip(values.tolist(), bounds[:-1].tolist(), bounds[1:].tolist())
-        ]
+        values, frames = _frames_by_hash(pairs)
         with transaction.atomic(using=self.alias), self._cursor() as cursor:
             self._delete_rows(cursor, song_id)
             cursor.executemany(
-                "INSERT INTO fingerprint (hash, song_id, frames) VALUES (%s, %s, %s)", rows
+                "INSERT INTO fingerprint (hash, song_id, frames) VALUES (%s, %s, %s)",
+                [(value, song_id, packed) for value, packed in zip(values.tolist(), frames)],
             )
             cursor.execute(
                 "INSERT INTO fingerprinted_song (song_id, hash_count, hash_set) "
@@ -144,6 +139,14 @@ class FingerprintStore:
         )
         cursor.execute("DELETE FROM fingerprinted_song WHERE song_id = %s", [song_id])
         return int(count)
+
+
+def _frames_by_hash(pairs: np.ndarray) -> tuple[np.ndarray, list[bytes]]:
+    """The distinct hashes of sorted (hash, frame) ``pairs`` and each one's packed frames."""
+    values, starts = np.unique(pairs[:, 0], return_index=True)
+    packed = pack_frames(pairs[:, 1])
+    bounds = (FRAME_BYTES * np.append(starts, len(pairs))).tolist()
+    return values, [packed[start:end] for start, end in zip(bounds[:-1], bounds[1:])]
 
 
 def pack_frames(frames: np.ndarray) -> bytes:
