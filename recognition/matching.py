@@ -101,9 +101,9 @@ def strongest_by_group(
 
 
 def decide(hits: Hits, config: EngineConfig, *, retry: bool = False) -> Verdict:
-    """Vote, then name the winner only if it stands clear of the runner-up and the background
-    (the clearer, the fewer moments of the clip its votes come from), or leads a runner-up
-    that is no chance alignment either.
+    """Vote, then name the winner only if its votes come from more than a moment of the clip
+    and it stands clear of the runner-up and the background (the clearer, the fewer moments
+    its votes come from), or leads a runner-up that is no chance alignment either.
 
     A ``retry`` (one of several corrected versions of a clip that matched nothing) is held to
     ``speed_min_aligned_matches`` and gets no allowance for spread votes: more tries are more
@@ -132,8 +132,9 @@ def decide(hits: Hits, config: EngineConfig, *, retry: bool = False) -> Verdict:
 
     margin = config.min_margin_ratio
     least = config.speed_min_aligned_matches if retry else config.min_aligned_matches
-    lead = _required_lead(_slices_voting(hits, candidates[0], config), config, retry)
-    named = top >= least and (
+    slices = _slices_voting(hits, candidates[0], config)
+    lead = _required_lead(slices, config, retry)
+    named = (top >= least and slices >= config.min_voting_slices) and (
         top >= lead * reference(runner_up)
         or (runner_up >= margin * reference(third) and top >= config.min_lead_ratio * runner_up)
     )

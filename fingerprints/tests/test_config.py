@@ -49,6 +49,8 @@ def test_from_overrides_names_an_unknown_setting() -> None:
         ({"neighbourhood_frames": 8}, "odd number"),
         ({"speed_search_fan_out": 0}, "speed_search_fan_out"),
         ({"clumped_max_slices": 7}, "clumped_max_slices"),
+        ({"min_voting_slices": 4}, "min_voting_slices"),
+        ({"min_voting_slices": 0}, "min_voting_slices"),
     ],
 )
 def test_inconsistent_layout_is_refused(overrides: dict[str, Any], complaint: str) -> None:
