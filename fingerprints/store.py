@@ -36,8 +36,8 @@ class FingerprintStore:
     """Adds, finds and deletes songs' hashes in the database ``alias``.
 
     A row holds one hash of one song with every frame the song has it at, packed in a blob
-    (``pack_frames``). Songs repeat their hashes: grouping them so stored the 58 tracks of the
-    bench's index in 9.5 bytes per (hash, frame) against 13.0 for a row each.
+    (``pack_frames``). Songs repeat their hashes: so grouped, the 58 tracks of the bench's
+    index took 9.5 bytes per (hash, frame) pair against 13.0 with a row for each pair.
     """
 
     def __init__(self, *, alias: str) -> None:
@@ -69,7 +69,8 @@ class FingerprintStore:
         return len(pairs)
 
     def delete(self, song_ids: Iterable[int]) -> int:
-        """Remove the songs' hashes; returns how many rows went. Unknown ids are ignored."""
+        """Remove the songs' hashes; returns how many (hash, frame) pairs went. Unknown ids are
+        ignored."""
         removed = 0
         with transaction.atomic(using=self.alias), self._cursor() as cursor:
             for song_id in song_ids:
@@ -81,8 +82,8 @@ class FingerprintStore:
 
         The distinct hashes travel as one JSON array; SQLite plans ``IN (SELECT … json_each)``
         as one primary-key seek per hash. The rows come back as comma-separated lists and one
-        hex string of all their frames (every aggregate sees the rows in the same order): half
-        the time of fetching them as rows.
+        hex string of all their frames (every aggregate sees the rows in the same order): 2.9
+        against 4.4 ms for fetching them as rows, for the 12,000 pairs of 900 hashes.
         """
         wanted = json.dumps(np.unique(hash_values).tolist())
         with self._cursor() as cursor:
@@ -111,7 +112,7 @@ class FingerprintStore:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def count(self) -> int:
-        """Number of stored fingerprints (rows)."""
+        """Number of stored fingerprints: (hash, frame) pairs."""
         with self._cursor() as cursor:
             cursor.execute("SELECT COALESCE(SUM(hash_count), 0) FROM fingerprinted_song")
             return int(cursor.fetchone()[0])

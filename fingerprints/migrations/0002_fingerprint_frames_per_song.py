@@ -22,7 +22,8 @@ BATCH_ROWS = 100_000
 
 
 def regroup(apps, schema_editor) -> None:  # noqa: ANN001 (Django's migration signature)
-    with schema_editor.connection.cursor() as cursor:
+    connection = schema_editor.connection
+    with connection.cursor() as cursor, connection.cursor() as writer:
         cursor.execute(CREATE_GROUPED)
         cursor.execute("SELECT hash, song_time FROM fingerprint ORDER BY hash, song_time")
         group: tuple[int, int] | None = None
@@ -37,10 +38,9 @@ def regroup(apps, schema_editor) -> None:  # noqa: ANN001 (Django's migration si
                     group, frames = key, bytearray()
                 frame = song_time & ((1 << OLD_FRAME_BITS) - 1)
                 frames += frame.to_bytes(FRAME_BYTES, "little")
-            with schema_editor.connection.cursor() as writer:
-                writer.executemany("INSERT INTO fingerprint_grouped VALUES (%s, %s, %s)", rows)
+            writer.executemany("INSERT INTO fingerprint_grouped VALUES (%s, %s, %s)", rows)
         if group is not None:
-            cursor.execute(
+            writer.execute(
                 "INSERT INTO fingerprint_grouped VALUES (%s, %s, %s)", [*group, bytes(frames)]
             )
         cursor.execute("DROP TABLE fingerprint")
