@@ -1,13 +1,25 @@
 """One row per (hash, song) holding all the song's frames of that hash, instead of one row per
 (hash, song << 21 | frame): the same fingerprints in about three quarters of the bytes.
 
-Existing rows are regrouped in hash order, a batch at a time; nothing needs indexing again.
+Existing rows are converted in hash order, a batch at a time, both ways; nothing needs
+indexing again.
 """
+
+from collections.abc import Callable, Iterable, Iterator
+from itertools import groupby, islice
 
 from django.db import migrations, models
 
+#: 0001's table and 0002's, to be created under the name ``{table}``.
+CREATE_ROWS = """
+CREATE TABLE {table} (
+    hash INTEGER NOT NULL,
+    song_time INTEGER NOT NULL,
+    PRIMARY KEY (hash, song_time)
+) WITHOUT ROWID
+"""
 CREATE_GROUPED = """
-CREATE TABLE fingerprint_grouped (
+CREATE TABLE {table} (
     hash INTEGER NOT NULL,
     song_id INTEGER NOT NULL,
     frames BLOB NOT NULL,
@@ -20,31 +32,52 @@ OLD_FRAME_BITS = 21
 FRAME_BYTES = 3
 BATCH_ROWS = 100_000
 
+Row = tuple[int, ...]
+
 
 def regroup(apps, schema_editor) -> None:  # noqa: ANN001 (Django's migration signature)
-    connection = schema_editor.connection
-    with connection.cursor() as cursor, connection.cursor() as writer:
-        cursor.execute(CREATE_GROUPED)
-        cursor.execute("SELECT hash, song_time FROM fingerprint ORDER BY hash, song_time")
-        group: tuple[int, int] | None = None
-        frames = bytearray()
-        while batch := cursor.fetchmany(BATCH_ROWS):
-            rows = []
-            for hash_value, song_time in batch:
-                key = (hash_value, song_time >> OLD_FRAME_BITS)
-                if key != group:
-                    if group is not None:
-                        rows.append((*group, bytes(frames)))
-                    group, frames = key, bytearray()
-                frame = song_time & ((1 << OLD_FRAME_BITS) - 1)
-                frames += frame.to_bytes(FRAME_BYTES, "little")
-            writer.executemany("INSERT INTO fingerprint_grouped VALUES (%s, %s, %s)", rows)
-        if group is not None:
-            writer.execute(
-                "INSERT INTO fingerprint_grouped VALUES (%s, %s, %s)", [*group, bytes(frames)]
-            )
-        cursor.execute("DROP TABLE fingerprint")
-        cursor.execute("ALTER TABLE fingerprint_grouped RENAME TO fingerprint")
+    _convert(schema_editor.connection, CREATE_GROUPED, "hash, song_time", _grouped)
+
+
+def ungroup(apps, schema_editor) -> None:  # noqa: ANN001 (Django's migration signature)
+    _convert(schema_editor.connection, CREATE_ROWS, "hash, song_id", _ungrouped)
+
+
+def _grouped(rows: Iterable[Row]) -> Iterator[tuple]:
+    """(hash, song_time) rows, sorted, as (hash, song_id, packed frames)."""
+    for (value, song_id), group in groupby(
+        rows, key=lambda row: (row[0], row[1] >> OLD_FRAME_BITS)
+    ):
+        mask = (1 << OLD_FRAME_BITS) - 1
+        frames = b"".join(
+            (song_time & mask).to_bytes(FRAME_BYTES, "little") for _, song_time in group
+        )
+        yield value, song_id, frames
+
+
+def _ungrouped(rows: Iterable[tuple]) -> Iterator[Row]:
+    """(hash, song_id, packed frames) rows as (hash, song_time)."""
+    for value, song_id, frames in rows:
+        for start in range(0, len(frames), FRAME_BYTES):
+            frame = int.from_bytes(frames[start : start + FRAME_BYTES], "little")
+            if frame >> OLD_FRAME_BITS:
+                raise ValueError(f"frame {frame} of song {song_id} does not fit 0001's layout")
+            yield value, song_id << OLD_FRAME_BITS | frame
+
+
+def _convert(connection, create: str, order: str, rows_of: Callable) -> None:  # noqa: ANN001
+    """Rebuild the ``fingerprint`` table as ``create`` from ``rows_of`` its rows in ``order``."""
+    with connection.cursor() as reader, connection.cursor() as writer:
+        writer.execute(create.format(table="fingerprint_new"))
+        reader.execute(f"SELECT * FROM fingerprint ORDER BY {order}")
+        converted = rows_of(
+            row for batch in iter(lambda: reader.fetchmany(BATCH_ROWS), []) for row in batch
+        )
+        while batch := list(islice(converted, BATCH_ROWS)):
+            marks = ", ".join(["%s"] * len(batch[0]))
+            writer.executemany(f"INSERT INTO fingerprint_new VALUES ({marks})", batch)
+        writer.execute("DROP TABLE fingerprint")
+        writer.execute("ALTER TABLE fingerprint_new RENAME TO fingerprint")
 
 
 class Migration(migrations.Migration):
@@ -57,7 +90,17 @@ class Migration(migrations.Migration):
                 migrations.CreateModel(
                     name="Fingerprint",
                     fields=[
-                        ("pk", models.CompositePrimaryKey("hash", "song_id", blank=True, editable=False, primary_key=True, serialize=False)),
+                        (
+                            "pk",
+                            models.CompositePrimaryKey(
+                                "hash",
+                                "song_id",
+                                blank=True,
+                                editable=False,
+                                primary_key=True,
+                                serialize=False,
+                            ),
+                        ),
                         ("hash", models.BigIntegerField()),
                         ("song_id", models.BigIntegerField()),
                         ("frames", models.BinaryField()),
@@ -65,6 +108,6 @@ class Migration(migrations.Migration):
                     options={"db_table": "fingerprint"},
                 ),
             ],
-            database_operations=[migrations.RunPython(regroup)],
+            database_operations=[migrations.RunPython(regroup, ungroup)],
         ),
     ]
