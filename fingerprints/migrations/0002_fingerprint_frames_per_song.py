@@ -28,6 +28,7 @@ CREATE TABLE {table} (
 """
 #: How song and frame shared one integer in 0001's ``song_time``.
 OLD_FRAME_BITS = 21
+OLD_FRAME_MASK = (1 << OLD_FRAME_BITS) - 1
 #: 0002's frame packing (``fingerprints.store.pack_frames`` at the time of writing).
 FRAME_BYTES = 3
 BATCH_ROWS = 100_000
@@ -48,9 +49,8 @@ def _grouped(rows: Iterable[Row]) -> Iterator[tuple]:
     for (value, song_id), group in groupby(
         rows, key=lambda row: (row[0], row[1] >> OLD_FRAME_BITS)
     ):
-        mask = (1 << OLD_FRAME_BITS) - 1
         frames = b"".join(
-            (song_time & mask).to_bytes(FRAME_BYTES, "little") for _, song_time in group
+            (song_time & OLD_FRAME_MASK).to_bytes(FRAME_BYTES, "little") for _, song_time in group
         )
         yield value, song_id, frames
 
@@ -60,7 +60,7 @@ def _ungrouped(rows: Iterable[tuple]) -> Iterator[Row]:
     for value, song_id, frames in rows:
         for start in range(0, len(frames), FRAME_BYTES):
             frame = int.from_bytes(frames[start : start + FRAME_BYTES], "little")
-            if frame >> OLD_FRAME_BITS:
+            if frame > OLD_FRAME_MASK:
                 raise ValueError(f"frame {frame} of song {song_id} does not fit 0001's layout")
             yield value, song_id << OLD_FRAME_BITS | frame
 
