@@ -18,13 +18,13 @@ from pytest_django.fixtures import Settings
 
 from catalog.indexing import file_sha256
 from catalog.models import Album, Artist, Song
-from conftest import BOTH_DATABASES
 from fingerprints.config import EngineConfig
 from fingerprints.store import FingerprintStore
 from recognition.services import recognize
 from testsupport.badfiles import BAD_FILES, silent_wav
 from testsupport.codecs import write_audio
 from testsupport.commands import database_snapshot, run_command
+from testsupport.library import BOTH_DATABASES
 from testsupport.music import SAMPLE_RATE, synth_song
 
 pytestmark = pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)

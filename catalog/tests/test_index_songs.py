@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from catalog.models import Artist, Song
-from conftest import BOTH_DATABASES, SongLibrary
 from fingerprints.store import FingerprintStore
 from testsupport.badfiles import BAD_FILES, silent_wav
 from testsupport.codecs import write_audio
 from testsupport.commands import database_snapshot, page_count, run_command
+from testsupport.library import BOTH_DATABASES, SongLibrary
 from testsupport.music import SAMPLE_RATE, synth_song
 
 pytestmark = pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)

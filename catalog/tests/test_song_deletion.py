@@ -9,9 +9,9 @@ import pytest
 from django.db import connections, transaction
 
 from catalog.models import Artist, Song
-from conftest import BOTH_DATABASES, SongLibrary
 from fingerprints.store import FingerprintStore
 from testsupport.commands import run_command
+from testsupport.library import BOTH_DATABASES, SongLibrary
 
 pytestmark = pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)
 

@@ -10,9 +10,9 @@ import pytest
 from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 
-from conftest import BOTH_DATABASES
 from fingerprints.hashes import Hashes
 from fingerprints.store import FingerprintStore
+from testsupport.library import BOTH_DATABASES
 
 first = importlib.import_module("fingerprints.migrations.0001_initial")
 regrouping = importlib.import_module("fingerprints.migrations.0002_fingerprint_frames_per_song")

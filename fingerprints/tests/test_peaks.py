@@ -7,10 +7,10 @@ import pytest
 import scipy.ndimage
 import soxr
 
-from conftest import SongLibrary
 from fingerprints.config import EngineConfig
 from fingerprints.peaks import Peaks, _densest, _sliding_max, find_peaks
 from fingerprints.tests.signals import sines
+from testsupport.library import SongLibrary
 from testsupport.music import synth_song
 
 

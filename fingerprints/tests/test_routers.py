@@ -5,9 +5,9 @@ from django.db import connections
 from django.db.models import Model
 
 from catalog.models import Artist, Song
-from conftest import BOTH_DATABASES
 from fingerprints.models import Fingerprint, FingerprintedSong
 from fingerprints.routers import FingerprintRouter
+from testsupport.library import BOTH_DATABASES
 
 router = FingerprintRouter()
 

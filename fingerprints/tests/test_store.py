@@ -5,10 +5,10 @@ import pytest
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
 
-from conftest import BOTH_DATABASES
 from fingerprints.hashes import Hashes
 from fingerprints.store import MAX_FRAME, FingerprintStore, Lookup, pack_frames, unpack_frames
 from testsupport.commands import page_count
+from testsupport.library import BOTH_DATABASES
 
 pytestmark = pytest.mark.django_db(databases=BOTH_DATABASES)
 

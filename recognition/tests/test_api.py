@@ -8,10 +8,10 @@ import pytest
 from django.test import Client
 
 from catalog.models import Song
-from conftest import BOTH_DATABASES, SongLibrary
 from recognition.models import RecognitionAttempt
 from testsupport.badfiles import text_renamed_mp3
-from testsupport.clips import write_clip
+from testsupport.excerpts import write_clip
+from testsupport.library import BOTH_DATABASES, SongLibrary
 
 pytestmark = pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)
 

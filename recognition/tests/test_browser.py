@@ -14,9 +14,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from catalog.models import Artist
-from conftest import BOTH_DATABASES, SongLibrary
 from testsupport.badfiles import text_renamed_mp3
-from testsupport.clips import write_clip
+from testsupport.excerpts import write_clip
+from testsupport.library import BOTH_DATABASES, SongLibrary
 from testsupport.music import synth_song
 
 pytestmark = pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)

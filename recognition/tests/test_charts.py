@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import BOTH_DATABASES
 from fingerprints.config import EngineConfig
 from fingerprints.store import FingerprintStore
 from recognition.charts import constellation_svg, offset_histogram_svg
@@ -20,6 +19,7 @@ from recognition.evidence import MatchEvidence
 from recognition.services import recognize
 from testsupport.codecs import write_audio
 from testsupport.commands import run_command
+from testsupport.library import BOTH_DATABASES
 from testsupport.music import SAMPLE_RATE, synth_song
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -11,11 +11,11 @@ import pytest
 import soxr
 
 from catalog.models import Song
-from conftest import BOTH_DATABASES, SongLibrary
 from testsupport.badfiles import BAD_FILES
-from testsupport.clips import cut, write_clip
 from testsupport.codecs import write_audio
 from testsupport.commands import database_snapshot, run_command
+from testsupport.excerpts import cut, write_clip
+from testsupport.library import BOTH_DATABASES, SongLibrary
 from testsupport.music import add_white_noise
 
 pytestmark = pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)

@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 from django.test import Client
 
-from conftest import BOTH_DATABASES, SongLibrary
 from recognition.models import RecognitionAttempt
 from testsupport.badfiles import empty_file, text_renamed_mp3
-from testsupport.clips import write_clip
 from testsupport.codecs import write_audio
+from testsupport.excerpts import write_clip
+from testsupport.library import BOTH_DATABASES, SongLibrary
 from testsupport.music import SAMPLE_RATE
 
 pytestmark = pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)
