@@ -50,6 +50,7 @@ def _write_ffmpeg(path: Path, samples: np.ndarray, sample_rate: int, bitrate: in
     layout = "mono" if len(planar) == 1 else "stereo"
     with av.open(str(path), "w", format=container_format) as container:
         stream = container.add_stream(codec, rate=sample_rate, layout=layout)
+        assert isinstance(stream, av.AudioStream)
         if bitrate:
             stream.bit_rate = bitrate
         frame = av.AudioFrame.from_ndarray(
