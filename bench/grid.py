@@ -1,9 +1,9 @@
 """The seeded grid of query clips: conditions × durations, and the clips that must not match.
 
-Planning only decides what each clip is (which track, where, how degraded); ``bench.clips``
-renders and writes them. Each cell draws from its own generator, seeded by the run's seed and
-the cell's name, so restricting a run to some conditions or durations leaves the clips of the
-remaining cells exactly as they were.
+Planning only decides what each clip is (which track, where, how degraded);
+``bench.clip_files`` renders and writes them. Each cell draws from its own generator, seeded by
+the run's seed and the cell's name, so restricting a run to some conditions or durations leaves
+the clips of the remaining cells exactly as they were.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ DURATIONS_SECONDS = (2.0, 3.0, 5.0, 10.0)
 
 @dataclass(frozen=True)
 class Condition:
-    """How a clip is degraded. ``family`` picks the recipe in ``bench.clips``."""
+    """How a clip is degraded. ``family`` picks the recipe in ``bench.clip_files``."""
 
     name: str
     family: str

@@ -2,7 +2,7 @@
 
 Usage (from the repository root)::
 
-    .venv/bin/python bench/perf.py MUSIC_DIR [--clips 100] [--seed 0] [--workers 1]
+    .venv/bin/python -m bench.perf MUSIC_DIR [--clips 100] [--seed 0] [--workers 1]
                                              [--keep DIR] [--json] [--out PATH]
 
 What it measures, in a fresh data directory:
@@ -29,36 +29,36 @@ quiet machine, and read the CPU seconds beside the wall seconds.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import importlib
 import json
 import operator
-import os
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 import soundfile as sf
+from django.db import connections
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-MANAGE_PY = REPO_ROOT / "manage.py"
-sys.path.insert(0, str(REPO_ROOT))
-
-import django  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.db import connections  # noqa: E402
-
-from bench.children import MIB, ChildRun, run_child  # noqa: E402
-from fingerprints.audio import decode_audio  # noqa: E402
-from fingerprints.config import EngineConfig  # noqa: E402
-from fingerprints.routers import FINGERPRINTS_DB  # noqa: E402
-from fingerprints.store import FingerprintStore  # noqa: E402
-from fingerprints.wiring import engine_config, fingerprint_store  # noqa: E402
+from bench.children import MIB, ChildRun
+from bench.common import empty_or_new_folder, existing_folder, progress, workspace
+from bench.kazoom_data import (
+    IndexedSong,
+    indexed_songs,
+    log_tail,
+    measure_storage,
+    migrate,
+    run_manage,
+    setup_django,
+    time_decoding,
+)
+from bench.scoring import OFFSET_TOLERANCE_SECONDS
+from fingerprints.audio import decode_audio
+from fingerprints.config import EngineConfig
+from fingerprints.store import FingerprintStore
+from fingerprints.wiring import engine_config, fingerprint_store
 
 if TYPE_CHECKING:
     from recognition.services import SongMatch
@@ -67,13 +67,6 @@ CLIP_SECONDS = 5.0
 #: Clips are written at a common recording rate, so recognition pays for resampling as a real
 #: query does.
 CLIP_SAMPLE_RATE = 22050
-OFFSET_TOLERANCE_SECONDS = 1.0
-
-
-@dataclass(frozen=True)
-class IndexedSong:
-    path: Path
-    duration_seconds: float
 
 
 @dataclass(frozen=True)
@@ -96,14 +89,6 @@ class Indexing:
     decode_realtime: float
     #: Indexing speed per core over decode-only speed: 1.0 would mean decoding is all it does.
     share_of_decode_speed: float
-
-
-@dataclass(frozen=True)
-class Storage:
-    bytes: int
-    rows: int
-    mb_per_hour: float
-    bytes_per_row: float
 
 
 @dataclass(frozen=True)
@@ -153,88 +138,28 @@ _COMPARISONS: dict[str, Callable[[float, float], bool]] = {
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("music_dir", type=Path, metavar="MUSIC_DIR")
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.perf", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("music_dir", type=existing_folder, metavar="MUSIC_DIR")
     parser.add_argument("--clips", type=int, default=100, help="5 s clips to recognise")
     parser.add_argument("--seed", type=int, default=0, help="seed for choosing the clips")
     parser.add_argument("--workers", type=int, default=1, help="index_songs --workers")
-    parser.add_argument("--keep", type=Path, metavar="DIR", help="work in DIR and keep it")
+    keep = "work in DIR (empty or new) and keep it"
+    parser.add_argument("--keep", type=empty_or_new_folder, metavar="DIR", help=keep)
     parser.add_argument("--json", action="store_true", help="print JSON instead of the table")
     parser.add_argument("--out", type=Path, metavar="PATH", help="also write the JSON here")
     args = parser.parse_args(argv)
-    if not args.music_dir.is_dir():
-        parser.error(f"no such folder: {args.music_dir}")
     if args.clips < 1 or args.workers < 1:
         parser.error("--clips and --workers must be at least 1")
-    if args.keep is not None and args.keep.exists() and any(args.keep.iterdir()):
-        parser.error(f"--keep needs an empty or new folder: {args.keep}")
     return args
-
-
-@contextlib.contextmanager
-def workspace(keep: Path | None) -> Iterator[Path]:
-    if keep is not None:
-        keep.mkdir(parents=True, exist_ok=True)
-        yield keep.resolve()
-        return
-    with tempfile.TemporaryDirectory(prefix="kazoom-bench-") as folder:
-        yield Path(folder)
-
-
-def progress(message: str) -> None:
-    print(f"[perf] {message}", file=sys.stderr, flush=True)
-
-
-def setup_django(data_dir: Path) -> None:
-    """Point this process, and the children it starts, at ``data_dir``."""
-    os.environ["KAZOOM_DATA_DIR"] = str(data_dir)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "kazoom_site.settings"
-    # Measure what a deployment runs, not the development default (which logs every query).
-    os.environ["DJANGO_DEBUG"] = "0"
-    django.setup()
-    # Load all the code the run needs now, as the indexing child does when it starts, so that
-    # both run the same source even if it is edited during the run.
-    importlib.import_module("recognition.services")
-
-
-def run_manage(args: Sequence[str], log: IO[bytes]) -> ChildRun:
-    """Run ``manage.py ARGS`` with its output going to ``log``."""
-    return run_child([sys.executable, str(MANAGE_PY), *args], log, cwd=REPO_ROOT)
-
-
-def migrate(log: IO[bytes], log_path: Path) -> None:
-    for database in ("default", FINGERPRINTS_DB):
-        run = run_manage(["migrate", "--database", database, "--verbosity", "0"], log)
-        if run.returncode != 0:
-            raise SystemExit(f"migrating {database} failed; see {log_path}:\n{_tail(log_path)}")
 
 
 def index(music_dir: Path, workers: int, log: IO[bytes], log_path: Path) -> ChildRun:
     run = run_manage(["index_songs", str(music_dir), "--workers", str(workers)], log)
     if run.returncode != 0:
-        progress(f"index_songs exited with {run.returncode}; its log ends:\n{_tail(log_path)}")
+        progress(f"index_songs exited with {run.returncode}; its log ends:\n{log_tail(log_path)}")
     return run
-
-
-def _tail(log_path: Path, lines: int = 20) -> str:
-    return "\n".join(log_path.read_text(errors="replace").splitlines()[-lines:])
-
-
-def indexed_songs() -> list[IndexedSong]:
-    from catalog.models import Song  # the app registry is ready only after django.setup()
-
-    rows = Song.objects.exclude(indexed_at=None).values_list("source_path", "duration_seconds")
-    return [IndexedSong(Path(path), duration) for path, duration in rows.order_by("pk")]
-
-
-def time_decoding(songs: Sequence[IndexedSong], config: EngineConfig) -> float:
-    """Seconds to decode every song as indexing does, and nothing more."""
-    started = time.perf_counter()
-    for song in songs:
-        decode_audio(
-            song.path, sample_rate=config.sample_rate, max_seconds=config.max_index_seconds
-        )
-    return time.perf_counter() - started
 
 
 def indexing_figures(
@@ -255,17 +180,6 @@ def indexing_figures(
         decode_realtime=decode_realtime,
         share_of_decode_speed=realtime_per_core / decode_realtime,
     )
-
-
-def measure_storage(store: FingerprintStore, audio_hours: float) -> Storage:
-    """Size of the fingerprint database once its write-ahead log is folded back in."""
-    with connections[FINGERPRINTS_DB].cursor() as cursor:
-        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    database = Path(settings.DATABASES[FINGERPRINTS_DB]["NAME"])
-    files = (database, database.with_name(database.name + "-wal"))
-    size = sum(path.stat().st_size for path in files if path.exists())
-    rows = store.count()
-    return Storage(size, rows, size / 1e6 / audio_hours, size / rows if rows else 0.0)
 
 
 def pick_clips(songs: Sequence[IndexedSong], count: int, seed: int, folder: Path) -> list[Clip]:
@@ -366,7 +280,7 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         run = index(args.music_dir.resolve(), args.workers, log, log_path)
     songs = indexed_songs()
     if not songs:
-        raise SystemExit(f"nothing was indexed; see the log:\n{_tail(log_path)}")
+        raise SystemExit(f"nothing was indexed; see the log:\n{log_tail(log_path)}")
     progress(f"decoding {len(songs)} files alone")
     indexing = indexing_figures(songs, run, args.workers, time_decoding(songs, config))
     storage = measure_storage(store, indexing.audio_hours)

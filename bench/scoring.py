@@ -21,9 +21,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from bench.grid import ClipSpec
-from bench.perf import OFFSET_TOLERANCE_SECONDS
 from bench.systems.base import Answer
 
+#: How far a reported offset may be from where the clip was cut and still be right (seconds).
+OFFSET_TOLERANCE_SECONDS = 1.0
 NEGATIVE_KINDS = ("held_out", "noise", "silence")
 CORRECT = ("correct", "correct (repeat)")
 #: ``same(track, a_seconds, b_seconds, duration_seconds)``: does the track repeat itself there?

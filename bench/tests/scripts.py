@@ -7,10 +7,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bench.common import REPO_ROOT
 from testsupport.codecs import write_audio
 from testsupport.music import SAMPLE_RATE, synth_song
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def write_songs(folder: Path, seeds: Sequence[int], seconds: float) -> Path:
@@ -21,11 +20,11 @@ def write_songs(folder: Path, seeds: Sequence[int], seconds: float) -> Path:
 
 
 def run_script(
-    script: Path, args: Sequence[str], timeout_seconds: float
+    module: str, args: Sequence[str], timeout_seconds: float
 ) -> subprocess.CompletedProcess[str]:
-    """``python SCRIPT ARGS`` from the repository root, its output captured as text."""
+    """``python -m MODULE ARGS`` from the repository root, its output captured as text."""
     return subprocess.run(
-        [sys.executable, str(script), *args],
+        [sys.executable, "-m", module, *args],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,

@@ -1,4 +1,4 @@
-"""bench/run.py end to end on three synthetic songs, Kazoom alone, a two-cell grid.
+"""``python -m bench.run`` end to end on three synthetic songs, Kazoom alone, a two-cell grid.
 
 Accuracy on real music and the peers are the benchmark's business, never the test suite's:
 this only checks that the script runs through, writes its three files, and judges Kazoom's
@@ -14,9 +14,8 @@ from typing import Any
 
 import pytest
 
-from bench.tests.scripts import REPO_ROOT, run_script, write_songs
+from bench.tests.scripts import run_script, write_songs
 
-RUN_PY = REPO_ROOT / "bench" / "run.py"
 SONG_SECONDS = 20
 CONDITIONS = ["clean", "white5"]
 
@@ -34,7 +33,9 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> BenchRun:
     out_dir = tmp_path_factory.mktemp("results")
     grid = ["--conditions", ",".join(CONDITIONS), "--durations", "3", "--per-cell", "1"]
     options = [*grid, "--seed", "3", "--out-dir", str(out_dir)]
-    done = run_script(RUN_PY, [str(music), "--systems", "kazoom", *options], timeout_seconds=300)
+    done = run_script(
+        "bench.run", [str(music), "--systems", "kazoom", *options], timeout_seconds=300
+    )
     assert done.returncode == 0, done.stderr
     report = json.loads((out_dir / "latest.json").read_text())
     return BenchRun(report, done.stdout, out_dir)
