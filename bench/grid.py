@@ -121,20 +121,32 @@ def _cell_clips(
     ):
         for _ in range(count):
             track, start = _draw_excerpt(tracks, duration * condition.speed_factor, rng)
-            clips.append(
-                ClipSpec(
-                    clip_id="",
-                    kind=kind,
-                    condition=condition.name,
-                    duration_seconds=duration,
-                    track=track.key,
-                    start_seconds=start,
-                    checks_offset=condition.checks_offset,
-                    noise_seed=_seed(rng),
-                    suffix=condition.suffix,
-                )
-            )
+            clips.append(excerpt_clip("", kind, condition, duration, track.key, start, _seed(rng)))
     return clips
+
+
+def excerpt_clip(
+    clip_id: str,
+    kind: str,
+    condition: Condition,
+    duration_seconds: float,
+    track: str,
+    start_seconds: float,
+    noise_seed: int,
+) -> ClipSpec:
+    """A clip of ``duration_seconds`` cut from ``track`` at ``start_seconds``, degraded as
+    ``condition`` says."""
+    return ClipSpec(
+        clip_id=clip_id,
+        kind=kind,
+        condition=condition.name,
+        duration_seconds=duration_seconds,
+        track=track,
+        start_seconds=start_seconds,
+        checks_offset=condition.checks_offset,
+        noise_seed=noise_seed,
+        suffix=condition.suffix,
+    )
 
 
 def _nothing_clips(

@@ -14,8 +14,9 @@ What it measures, in a fresh data directory:
 2. Storage: bytes of the fingerprint database (after a WAL checkpoint) and its rows, per hour of
    audio and per row.
 3. Recognition: ``--clips`` random 5 s clips (seeded) cut from the indexed files and written as
-   WAV, each recognised once in this warm process: median and p95 milliseconds per call, and
-   the share named as the right song within 1 s of the right offset.
+   the grid's clean clips are (``bench.clip_files``), each recognised once in this warm
+   process: median and p95 milliseconds per call, and the share named as the right song at
+   the right offset, judged as the grid's answers are (``bench.scoring``).
 
 It prints a table of these figures beside Kazoom's targets. ``--json`` prints the same figures
 as JSON instead of the table; ``--out PATH`` also writes the JSON to PATH. Progress goes to
@@ -39,11 +40,12 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
-import soundfile as sf
 from django.db import connections
 
 from bench.children import MIB, ChildRun
+from bench.clip_files import write_clips
 from bench.common import empty_or_new_folder, existing_folder, progress, workspace
+from bench.grid import CONDITIONS_BY_NAME, ClipSpec, excerpt_clip
 from bench.kazoom_data import (
     IndexedSong,
     indexed_songs,
@@ -54,8 +56,8 @@ from bench.kazoom_data import (
     setup_django,
     time_decoding,
 )
-from bench.scoring import OFFSET_TOLERANCE_SECONDS
-from fingerprints.audio import decode_audio
+from bench.scoring import outcome
+from bench.systems.base import Answer
 from fingerprints.config import EngineConfig
 from fingerprints.store import FingerprintStore
 from fingerprints.wiring import engine_config, fingerprint_store
@@ -64,16 +66,7 @@ if TYPE_CHECKING:
     from recognition.services import SongMatch
 
 CLIP_SECONDS = 5.0
-#: Clips are written at a common recording rate, so recognition pays for resampling as a real
-#: query does.
-CLIP_SAMPLE_RATE = 22050
-
-
-@dataclass(frozen=True)
-class Clip:
-    source: Path
-    start_seconds: float
-    path: Path
+CLEAN = CONDITIONS_BY_NAME["clean"]
 
 
 @dataclass(frozen=True)
@@ -93,8 +86,9 @@ class Indexing:
 
 @dataclass(frozen=True)
 class ClipResult:
-    source: str
-    start_seconds: float
+    #: The clip's track and start, as its ``ClipSpec`` has them.
+    source: str | None
+    start_seconds: float | None
     elapsed_ms: float
     #: "correct", "wrong offset", "wrong song" or "no match".
     outcome: str
@@ -103,7 +97,9 @@ class ClipResult:
 
 
 @dataclass(frozen=True)
-class Recognition:
+class QueryFigures:
+    """How long the clips' queries took, and how their answers were judged."""
+
     clips: int
     median_ms: float
     p95_ms: float
@@ -182,8 +178,8 @@ def indexing_figures(
     )
 
 
-def pick_clips(songs: Sequence[IndexedSong], count: int, seed: int, folder: Path) -> list[Clip]:
-    """``count`` clips: a song drawn uniformly, then a start drawn uniformly within it."""
+def pick_clips(songs: Sequence[IndexedSong], count: int, seed: int) -> list[ClipSpec]:
+    """``count`` clean clips: a song drawn uniformly, then a start drawn uniformly within it."""
     eligible = [song for song in songs if song.duration_seconds >= CLIP_SECONDS]
     if not eligible:
         raise SystemExit(f"no indexed song is {CLIP_SECONDS:g} s long or more")
@@ -191,62 +187,51 @@ def pick_clips(songs: Sequence[IndexedSong], count: int, seed: int, folder: Path
     clips = []
     for number in range(count):
         song = eligible[rng.integers(len(eligible))]
-        start = float(rng.uniform(0, song.duration_seconds - CLIP_SECONDS))
-        clips.append(Clip(song.path, round(start, 3), folder / f"clip_{number:04d}.wav"))
+        start = round(float(rng.uniform(0, song.duration_seconds - CLIP_SECONDS)), 3)
+        clip_id = f"clip_{number:04d}"
+        clips.append(excerpt_clip(clip_id, "known", CLEAN, CLIP_SECONDS, str(song.path), start, 0))
     return clips
 
 
-def write_clips(clips: Sequence[Clip]) -> None:
-    """Cut every clip from its song, decoding each song once, as far as its last clip ends."""
-    for source in dict.fromkeys(clip.source for clip in clips):
-        mine = [clip for clip in clips if clip.source == source]
-        last_end = max(clip.start_seconds for clip in mine) + CLIP_SECONDS
-        samples = decode_audio(source, sample_rate=CLIP_SAMPLE_RATE, max_seconds=last_end).samples
-        for clip in mine:
-            first = int(clip.start_seconds * CLIP_SAMPLE_RATE)
-            piece = samples[first : first + int(CLIP_SECONDS * CLIP_SAMPLE_RATE)]
-            sf.write(clip.path, piece, CLIP_SAMPLE_RATE)
-
-
-def time_recognition(
-    clips: Sequence[Clip], store: FingerprintStore, config: EngineConfig
-) -> Recognition:
+def time_queries(
+    clips: Sequence[ClipSpec], folder: Path, store: FingerprintStore, config: EngineConfig
+) -> QueryFigures:
+    """Recognise every clip written in ``folder`` once, in this process, after one warm-up."""
     from recognition.services import recognize  # needs the app registry (django.setup())
 
-    recognize(clips[0].path, store=store, config=config)  # warm-up: imports, connection, caches
+    paths = [folder / clip.file_name for clip in clips]
+    recognize(paths[0], store=store, config=config)  # warm-up: imports, connection, caches
     results = []
-    for clip in clips:
+    for clip, path in zip(clips, paths):
         started = time.perf_counter()
-        result = recognize(clip.path, store=store, config=config)
-        results.append(_clip_result(clip, result.match, (time.perf_counter() - started) * 1000))
-    return recognition_figures(results)
+        match = recognize(path, store=store, config=config).match
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        results.append(_clip_result(clip, _answer(clip, match, elapsed_ms), elapsed_ms))
+    return query_figures(results)
 
 
-def _clip_result(clip: Clip, match: SongMatch | None, elapsed_ms: float) -> ClipResult:
+def _answer(clip: ClipSpec, match: SongMatch | None, elapsed_ms: float) -> Answer:
+    if match is None:
+        return Answer(clip.clip_id, None, None, None, elapsed_ms)
+    song = match.song.source_path
+    return Answer(clip.clip_id, song, match.offset_seconds, match.aligned_matches, elapsed_ms)
+
+
+def _clip_result(clip: ClipSpec, answer: Answer, elapsed_ms: float) -> ClipResult:
     return ClipResult(
-        source=str(clip.source),
+        source=clip.track,
         start_seconds=clip.start_seconds,
         elapsed_ms=elapsed_ms,
-        outcome=_outcome(clip, match),
-        matched_source=None if match is None else match.song.source_path,
-        matched_offset_seconds=None if match is None else match.offset_seconds,
+        outcome=outcome(clip, answer),
+        matched_source=answer.song,
+        matched_offset_seconds=answer.offset_seconds,
     )
 
 
-def _outcome(clip: Clip, match: SongMatch | None) -> str:
-    if match is None:
-        return "no match"
-    if Path(match.song.source_path) != clip.source:
-        return "wrong song"
-    if abs(match.offset_seconds - clip.start_seconds) > OFFSET_TOLERANCE_SECONDS:
-        return "wrong offset"
-    return "correct"
-
-
-def recognition_figures(results: list[ClipResult]) -> Recognition:
+def query_figures(results: list[ClipResult]) -> QueryFigures:
     times = np.array([result.elapsed_ms for result in results])
     outcomes = [result.outcome for result in results]
-    return Recognition(
+    return QueryFigures(
         clips=len(results),
         median_ms=float(np.median(times)),
         p95_ms=float(np.percentile(times, 95)),
@@ -269,7 +254,6 @@ def check_targets(figures: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
 
 def benchmark(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     data_dir, clip_dir, log_path = work / "data", work / "clips", work / "index.log"
-    clip_dir.mkdir(parents=True)
     setup_django(data_dir)
     config = engine_config()
     store = fingerprint_store()
@@ -285,15 +269,15 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     indexing = indexing_figures(songs, run, args.workers, time_decoding(songs, config))
     storage = measure_storage(store, indexing.audio_hours)
     progress(f"writing {args.clips} clips")
-    clips = pick_clips(songs, args.clips, args.seed, clip_dir)
-    write_clips(clips)
+    clips = pick_clips(songs, args.clips, args.seed)
+    write_clips(clips, clip_dir, utterances=None)
     progress("recognising the clips")
-    recognition = time_recognition(clips, store, config)
+    queries = time_queries(clips, clip_dir, store, config)
     connections.close_all()
     figures = {
         "indexing": asdict(indexing),
         "storage": asdict(storage),
-        "recognition": asdict(recognition),
+        "recognition": asdict(queries),
     }
     settings_used = _settings_used(args, config)
     return {"settings": settings_used, **figures, "targets": check_targets(figures)}
