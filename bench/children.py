@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+#: Started by its path, not with ``-m``: it imports nothing of the package, so it runs from
+#: any working directory, and the command it starts keeps the one its caller gave.
 _LAUNCH_PY = Path(__file__).with_name("launch.py")
 #: ru_maxrss is in kibibytes on Linux, in bytes on macOS.
 _RSS_UNIT_BYTES = 1 if sys.platform == "darwin" else 1024

@@ -1,9 +1,9 @@
 """The seeded grid of query clips: conditions × durations, and the clips that must not match.
 
-Planning only decides what each clip is (which track, where, how degraded); ``bench.clips``
-renders and writes them. Each cell draws from its own generator, seeded by the run's seed and
-the cell's name, so restricting a run to some conditions or durations leaves the clips of the
-remaining cells exactly as they were.
+Planning only decides what each clip is (which track, where, how degraded);
+``bench.clip_files`` renders and writes them. Each cell draws from its own generator, seeded by
+the run's seed and the cell's name, so restricting a run to some conditions or durations leaves
+the clips of the remaining cells exactly as they were.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ DURATIONS_SECONDS = (2.0, 3.0, 5.0, 10.0)
 
 @dataclass(frozen=True)
 class Condition:
-    """How a clip is degraded. ``family`` picks the recipe in ``bench.clips``."""
+    """How a clip is degraded. ``family`` picks the recipe in ``bench.clip_files``."""
 
     name: str
     family: str
@@ -121,20 +121,32 @@ def _cell_clips(
     ):
         for _ in range(count):
             track, start = _draw_excerpt(tracks, duration * condition.speed_factor, rng)
-            clips.append(
-                ClipSpec(
-                    clip_id="",
-                    kind=kind,
-                    condition=condition.name,
-                    duration_seconds=duration,
-                    track=track.key,
-                    start_seconds=start,
-                    checks_offset=condition.checks_offset,
-                    noise_seed=_seed(rng),
-                    suffix=condition.suffix,
-                )
-            )
+            clips.append(excerpt_clip("", kind, condition, duration, track.key, start, _seed(rng)))
     return clips
+
+
+def excerpt_clip(
+    clip_id: str,
+    kind: str,
+    condition: Condition,
+    duration_seconds: float,
+    track: str,
+    start_seconds: float,
+    noise_seed: int,
+) -> ClipSpec:
+    """A clip of ``duration_seconds`` cut from ``track`` at ``start_seconds``, degraded as
+    ``condition`` says."""
+    return ClipSpec(
+        clip_id=clip_id,
+        kind=kind,
+        condition=condition.name,
+        duration_seconds=duration_seconds,
+        track=track,
+        start_seconds=start_seconds,
+        checks_offset=condition.checks_offset,
+        noise_seed=noise_seed,
+        suffix=condition.suffix,
+    )
 
 
 def _nothing_clips(

@@ -1,9 +1,10 @@
-"""Start one command and report its own peak memory: ``launch.py RESULT CORE ARGV...``.
+"""Start one command and report its own peak memory: ``python -S launch.py RESULT CORE ARGV...``.
 
-Run with ``python -S`` by ``bench.children``, never imported. Linux keeps a process's peak RSS
-across ``exec``, and a child forked from the benchmark (hundreds of MiB of numpy and Django)
-would start with the benchmark's peak as its own. Forked from this small interpreter instead,
-the command's peak is its own plus at most this process's few MiB.
+Run by its path by ``bench.children``, never imported: it needs the standard library alone.
+Linux keeps a process's peak RSS across ``exec``, and a child forked from the benchmark
+(hundreds of MiB of numpy and Django) would start with the benchmark's peak as its own. Forked
+from this small interpreter instead, the command's peak is its own plus at most this process's
+few MiB.
 
 Pins itself (and so the command) to CPU ``CORE`` unless it is ``-``; writes
 "wall_seconds cpu_seconds ru_maxrss returncode" to RESULT; exits as the command did.

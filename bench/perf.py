@@ -2,7 +2,7 @@
 
 Usage (from the repository root)::
 
-    .venv/bin/python bench/perf.py MUSIC_DIR [--clips 100] [--seed 0] [--workers 1]
+    .venv/bin/python -m bench.perf MUSIC_DIR [--clips 100] [--seed 0] [--workers 1]
                                              [--keep DIR] [--json] [--out PATH]
 
 What it measures, in a fresh data directory:
@@ -14,8 +14,9 @@ What it measures, in a fresh data directory:
 2. Storage: bytes of the fingerprint database (after a WAL checkpoint) and its rows, per hour of
    audio and per row.
 3. Recognition: ``--clips`` random 5 s clips (seeded) cut from the indexed files and written as
-   WAV, each recognised once in this warm process: median and p95 milliseconds per call, and
-   the share named as the right song within 1 s of the right offset.
+   the grid's clean clips are (``bench.clip_files``), each recognised once in this warm
+   process: median and p95 milliseconds per call, and the share named as the right song at
+   the right offset, judged as the grid's answers are (``bench.scoring``).
 
 It prints a table of these figures beside Kazoom's targets. ``--json`` prints the same figures
 as JSON instead of the table; ``--out PATH`` also writes the JSON to PATH. Progress goes to
@@ -29,58 +30,43 @@ quiet machine, and read the CPU seconds beside the wall seconds.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import importlib
 import json
 import operator
-import os
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
-import soundfile as sf
+from django.db import connections
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-MANAGE_PY = REPO_ROOT / "manage.py"
-sys.path.insert(0, str(REPO_ROOT))
-
-import django  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.db import connections  # noqa: E402
-
-from bench.children import MIB, ChildRun, run_child  # noqa: E402
-from fingerprints.audio import decode_audio  # noqa: E402
-from fingerprints.config import EngineConfig  # noqa: E402
-from fingerprints.routers import FINGERPRINTS_DB  # noqa: E402
-from fingerprints.store import FingerprintStore  # noqa: E402
-from fingerprints.wiring import engine_config, fingerprint_store  # noqa: E402
+from bench.children import MIB, ChildRun
+from bench.clip_files import write_clips
+from bench.common import empty_or_new_folder, existing_folder, progress, workspace
+from bench.grid import CONDITIONS_BY_NAME, ClipSpec, excerpt_clip
+from bench.kazoom_data import (
+    IndexedSong,
+    indexed_songs,
+    log_tail,
+    measure_storage,
+    migrate,
+    run_manage,
+    setup_django,
+    time_decoding,
+)
+from bench.scoring import outcome
+from bench.systems.base import Answer
+from fingerprints.config import EngineConfig
+from fingerprints.store import FingerprintStore
+from fingerprints.wiring import engine_config, fingerprint_store
 
 if TYPE_CHECKING:
     from recognition.services import SongMatch
 
 CLIP_SECONDS = 5.0
-#: Clips are written at a common recording rate, so recognition pays for resampling as a real
-#: query does.
-CLIP_SAMPLE_RATE = 22050
-OFFSET_TOLERANCE_SECONDS = 1.0
-
-
-@dataclass(frozen=True)
-class IndexedSong:
-    path: Path
-    duration_seconds: float
-
-
-@dataclass(frozen=True)
-class Clip:
-    source: Path
-    start_seconds: float
-    path: Path
+CLEAN = CONDITIONS_BY_NAME["clean"]
 
 
 @dataclass(frozen=True)
@@ -99,17 +85,10 @@ class Indexing:
 
 
 @dataclass(frozen=True)
-class Storage:
-    bytes: int
-    rows: int
-    mb_per_hour: float
-    bytes_per_row: float
-
-
-@dataclass(frozen=True)
 class ClipResult:
-    source: str
-    start_seconds: float
+    #: The clip's track and start, as its ``ClipSpec`` has them.
+    source: str | None
+    start_seconds: float | None
     elapsed_ms: float
     #: "correct", "wrong offset", "wrong song" or "no match".
     outcome: str
@@ -118,7 +97,9 @@ class ClipResult:
 
 
 @dataclass(frozen=True)
-class Recognition:
+class QueryFigures:
+    """How long the clips' queries took, and how their answers were judged."""
+
     clips: int
     median_ms: float
     p95_ms: float
@@ -153,88 +134,28 @@ _COMPARISONS: dict[str, Callable[[float, float], bool]] = {
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("music_dir", type=Path, metavar="MUSIC_DIR")
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.perf", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("music_dir", type=existing_folder, metavar="MUSIC_DIR")
     parser.add_argument("--clips", type=int, default=100, help="5 s clips to recognise")
     parser.add_argument("--seed", type=int, default=0, help="seed for choosing the clips")
     parser.add_argument("--workers", type=int, default=1, help="index_songs --workers")
-    parser.add_argument("--keep", type=Path, metavar="DIR", help="work in DIR and keep it")
+    keep = "work in DIR (empty or new) and keep it"
+    parser.add_argument("--keep", type=empty_or_new_folder, metavar="DIR", help=keep)
     parser.add_argument("--json", action="store_true", help="print JSON instead of the table")
     parser.add_argument("--out", type=Path, metavar="PATH", help="also write the JSON here")
     args = parser.parse_args(argv)
-    if not args.music_dir.is_dir():
-        parser.error(f"no such folder: {args.music_dir}")
     if args.clips < 1 or args.workers < 1:
         parser.error("--clips and --workers must be at least 1")
-    if args.keep is not None and args.keep.exists() and any(args.keep.iterdir()):
-        parser.error(f"--keep needs an empty or new folder: {args.keep}")
     return args
-
-
-@contextlib.contextmanager
-def workspace(keep: Path | None) -> Iterator[Path]:
-    if keep is not None:
-        keep.mkdir(parents=True, exist_ok=True)
-        yield keep.resolve()
-        return
-    with tempfile.TemporaryDirectory(prefix="kazoom-bench-") as folder:
-        yield Path(folder)
-
-
-def progress(message: str) -> None:
-    print(f"[perf] {message}", file=sys.stderr, flush=True)
-
-
-def setup_django(data_dir: Path) -> None:
-    """Point this process, and the children it starts, at ``data_dir``."""
-    os.environ["KAZOOM_DATA_DIR"] = str(data_dir)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "kazoom_site.settings"
-    # Measure what a deployment runs, not the development default (which logs every query).
-    os.environ["DJANGO_DEBUG"] = "0"
-    django.setup()
-    # Load all the code the run needs now, as the indexing child does when it starts, so that
-    # both run the same source even if it is edited during the run.
-    importlib.import_module("recognition.services")
-
-
-def run_manage(args: Sequence[str], log: IO[bytes]) -> ChildRun:
-    """Run ``manage.py ARGS`` with its output going to ``log``."""
-    return run_child([sys.executable, str(MANAGE_PY), *args], log, cwd=REPO_ROOT)
-
-
-def migrate(log: IO[bytes], log_path: Path) -> None:
-    for database in ("default", FINGERPRINTS_DB):
-        run = run_manage(["migrate", "--database", database, "--verbosity", "0"], log)
-        if run.returncode != 0:
-            raise SystemExit(f"migrating {database} failed; see {log_path}:\n{_tail(log_path)}")
 
 
 def index(music_dir: Path, workers: int, log: IO[bytes], log_path: Path) -> ChildRun:
     run = run_manage(["index_songs", str(music_dir), "--workers", str(workers)], log)
     if run.returncode != 0:
-        progress(f"index_songs exited with {run.returncode}; its log ends:\n{_tail(log_path)}")
+        progress(f"index_songs exited with {run.returncode}; its log ends:\n{log_tail(log_path)}")
     return run
-
-
-def _tail(log_path: Path, lines: int = 20) -> str:
-    return "\n".join(log_path.read_text(errors="replace").splitlines()[-lines:])
-
-
-def indexed_songs() -> list[IndexedSong]:
-    from catalog.models import Song  # the app registry is ready only after django.setup()
-
-    rows = Song.objects.exclude(indexed_at=None).values_list("source_path", "duration_seconds")
-    return [IndexedSong(Path(path), duration) for path, duration in rows.order_by("pk")]
-
-
-def time_decoding(songs: Sequence[IndexedSong], config: EngineConfig) -> float:
-    """Seconds to decode every song as indexing does, and nothing more."""
-    started = time.perf_counter()
-    for song in songs:
-        decode_audio(
-            song.path, sample_rate=config.sample_rate, max_seconds=config.max_index_seconds
-        )
-    return time.perf_counter() - started
 
 
 def indexing_figures(
@@ -257,19 +178,8 @@ def indexing_figures(
     )
 
 
-def measure_storage(store: FingerprintStore, audio_hours: float) -> Storage:
-    """Size of the fingerprint database once its write-ahead log is folded back in."""
-    with connections[FINGERPRINTS_DB].cursor() as cursor:
-        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    database = Path(settings.DATABASES[FINGERPRINTS_DB]["NAME"])
-    files = (database, database.with_name(database.name + "-wal"))
-    size = sum(path.stat().st_size for path in files if path.exists())
-    rows = store.count()
-    return Storage(size, rows, size / 1e6 / audio_hours, size / rows if rows else 0.0)
-
-
-def pick_clips(songs: Sequence[IndexedSong], count: int, seed: int, folder: Path) -> list[Clip]:
-    """``count`` clips: a song drawn uniformly, then a start drawn uniformly within it."""
+def pick_clips(songs: Sequence[IndexedSong], count: int, seed: int) -> list[ClipSpec]:
+    """``count`` clean clips: a song drawn uniformly, then a start drawn uniformly within it."""
     eligible = [song for song in songs if song.duration_seconds >= CLIP_SECONDS]
     if not eligible:
         raise SystemExit(f"no indexed song is {CLIP_SECONDS:g} s long or more")
@@ -277,62 +187,51 @@ def pick_clips(songs: Sequence[IndexedSong], count: int, seed: int, folder: Path
     clips = []
     for number in range(count):
         song = eligible[rng.integers(len(eligible))]
-        start = float(rng.uniform(0, song.duration_seconds - CLIP_SECONDS))
-        clips.append(Clip(song.path, round(start, 3), folder / f"clip_{number:04d}.wav"))
+        start = round(float(rng.uniform(0, song.duration_seconds - CLIP_SECONDS)), 3)
+        clip_id = f"clip_{number:04d}"
+        clips.append(excerpt_clip(clip_id, "known", CLEAN, CLIP_SECONDS, str(song.path), start, 0))
     return clips
 
 
-def write_clips(clips: Sequence[Clip]) -> None:
-    """Cut every clip from its song, decoding each song once, as far as its last clip ends."""
-    for source in dict.fromkeys(clip.source for clip in clips):
-        mine = [clip for clip in clips if clip.source == source]
-        last_end = max(clip.start_seconds for clip in mine) + CLIP_SECONDS
-        samples = decode_audio(source, sample_rate=CLIP_SAMPLE_RATE, max_seconds=last_end).samples
-        for clip in mine:
-            first = int(clip.start_seconds * CLIP_SAMPLE_RATE)
-            piece = samples[first : first + int(CLIP_SECONDS * CLIP_SAMPLE_RATE)]
-            sf.write(clip.path, piece, CLIP_SAMPLE_RATE)
-
-
-def time_recognition(
-    clips: Sequence[Clip], store: FingerprintStore, config: EngineConfig
-) -> Recognition:
+def time_queries(
+    clips: Sequence[ClipSpec], folder: Path, store: FingerprintStore, config: EngineConfig
+) -> QueryFigures:
+    """Recognise every clip written in ``folder`` once, in this process, after one warm-up."""
     from recognition.services import recognize  # needs the app registry (django.setup())
 
-    recognize(clips[0].path, store=store, config=config)  # warm-up: imports, connection, caches
+    paths = [folder / clip.file_name for clip in clips]
+    recognize(paths[0], store=store, config=config)  # warm-up: imports, connection, caches
     results = []
-    for clip in clips:
+    for clip, path in zip(clips, paths):
         started = time.perf_counter()
-        result = recognize(clip.path, store=store, config=config)
-        results.append(_clip_result(clip, result.match, (time.perf_counter() - started) * 1000))
-    return recognition_figures(results)
+        match = recognize(path, store=store, config=config).match
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        results.append(_clip_result(clip, _answer(clip, match, elapsed_ms), elapsed_ms))
+    return query_figures(results)
 
 
-def _clip_result(clip: Clip, match: SongMatch | None, elapsed_ms: float) -> ClipResult:
+def _answer(clip: ClipSpec, match: SongMatch | None, elapsed_ms: float) -> Answer:
+    if match is None:
+        return Answer(clip.clip_id, None, None, None, elapsed_ms)
+    song = match.song.source_path
+    return Answer(clip.clip_id, song, match.offset_seconds, match.aligned_matches, elapsed_ms)
+
+
+def _clip_result(clip: ClipSpec, answer: Answer, elapsed_ms: float) -> ClipResult:
     return ClipResult(
-        source=str(clip.source),
+        source=clip.track,
         start_seconds=clip.start_seconds,
         elapsed_ms=elapsed_ms,
-        outcome=_outcome(clip, match),
-        matched_source=None if match is None else match.song.source_path,
-        matched_offset_seconds=None if match is None else match.offset_seconds,
+        outcome=outcome(clip, answer),
+        matched_source=answer.song,
+        matched_offset_seconds=answer.offset_seconds,
     )
 
 
-def _outcome(clip: Clip, match: SongMatch | None) -> str:
-    if match is None:
-        return "no match"
-    if Path(match.song.source_path) != clip.source:
-        return "wrong song"
-    if abs(match.offset_seconds - clip.start_seconds) > OFFSET_TOLERANCE_SECONDS:
-        return "wrong offset"
-    return "correct"
-
-
-def recognition_figures(results: list[ClipResult]) -> Recognition:
+def query_figures(results: list[ClipResult]) -> QueryFigures:
     times = np.array([result.elapsed_ms for result in results])
     outcomes = [result.outcome for result in results]
-    return Recognition(
+    return QueryFigures(
         clips=len(results),
         median_ms=float(np.median(times)),
         p95_ms=float(np.percentile(times, 95)),
@@ -355,7 +254,6 @@ def check_targets(figures: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
 
 def benchmark(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     data_dir, clip_dir, log_path = work / "data", work / "clips", work / "index.log"
-    clip_dir.mkdir(parents=True)
     setup_django(data_dir)
     config = engine_config()
     store = fingerprint_store()
@@ -366,20 +264,20 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         run = index(args.music_dir.resolve(), args.workers, log, log_path)
     songs = indexed_songs()
     if not songs:
-        raise SystemExit(f"nothing was indexed; see the log:\n{_tail(log_path)}")
+        raise SystemExit(f"nothing was indexed; see the log:\n{log_tail(log_path)}")
     progress(f"decoding {len(songs)} files alone")
     indexing = indexing_figures(songs, run, args.workers, time_decoding(songs, config))
     storage = measure_storage(store, indexing.audio_hours)
     progress(f"writing {args.clips} clips")
-    clips = pick_clips(songs, args.clips, args.seed, clip_dir)
-    write_clips(clips)
+    clips = pick_clips(songs, args.clips, args.seed)
+    write_clips(clips, clip_dir, utterances=None)
     progress("recognising the clips")
-    recognition = time_recognition(clips, store, config)
+    queries = time_queries(clips, clip_dir, store, config)
     connections.close_all()
     figures = {
         "indexing": asdict(indexing),
         "storage": asdict(storage),
-        "recognition": asdict(recognition),
+        "recognition": asdict(queries),
     }
     settings_used = _settings_used(args, config)
     return {"settings": settings_used, **figures, "targets": check_targets(figures)}

@@ -66,10 +66,9 @@ def scores(
         "overall": _tally(tally(judged)),
         "false_matches": false_matches(judged),
         "cells": [
-            {"condition": c, "duration_seconds": d, **_tally(t)}
-            for (c, d), t in cells.items()  # type: ignore[misc]
+            {"condition": c, "duration_seconds": d, **_tally(t)} for (c, d), t in cells.items()
         ],
-        "by_condition": {str(k): _tally(t) for k, t in grouped(judged, _condition).items()},
+        "by_condition": {k: _tally(t) for k, t in grouped(judged, _condition).items()},
         "by_duration": {
             f"{k:g}": _tally(t) for k, t in grouped(judged, lambda s: s.duration_seconds).items()
         },

@@ -2,17 +2,17 @@
 
 Usage (from the repository root)::
 
-    .venv/bin/python bench/run.py MUSIC_DIR [--systems kazoom,audfprint,audfprint-dense,olaf]
+    .venv/bin/python -m bench.run MUSIC_DIR [--systems kazoom,audfprint,audfprint-dense,olaf]
         [--per-cell 10] [--seed 0] [--conditions clean,white5,...] [--durations 2,3,5,10]
         [--out-dir bench/results] [--keep DIR]
-    .venv/bin/python bench/run.py --rescore bench/results/latest.json [--out-dir bench/results]
+    .venv/bin/python -m bench.run --rescore bench/results/latest.json [--out-dir bench/results]
 
 1. Splits MUSIC_DIR once and for all (by file name) into indexed tracks (about 85 %) and
    held-out tracks, which no system indexes (``bench.split``); a track that is a version of
    another is never held out (``bench.versions``).
 2. Plans a seeded grid of clips: every condition × duration gets ``--per-cell`` clips from
    indexed tracks and a fifth as many from held-out ones; each duration also gets noise and
-   silence clips (``bench.grid``). They are written once (``bench.clips``).
+   silence clips (``bench.grid``). They are written once (``bench.clip_files``).
 3. Each system indexes the indexed tracks and answers every clip through its own command line,
    one after the other, each child pinned to one core (``bench.systems``).
 4. Judges the answers, as given and at each system's zero-false-match threshold
@@ -43,14 +43,19 @@ from typing import Any
 
 import numpy as np
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT))
-
-from bench import perf, report  # noqa: E402
-from bench.babble import BabbleUnavailable, speech_utterances  # noqa: E402
-from bench.children import SINGLE_THREAD_ENV  # noqa: E402
-from bench.clips import CLIP_SAMPLE_RATE, write_clips  # noqa: E402
-from bench.grid import (  # noqa: E402
+from bench import report
+from bench.babble import BabbleUnavailable, speech_utterances
+from bench.children import SINGLE_THREAD_ENV
+from bench.clip_files import write_clips
+from bench.common import (
+    CLIP_SAMPLE_RATE,
+    REPO_ROOT,
+    empty_or_new_folder,
+    existing_folder,
+    progress,
+    workspace,
+)
+from bench.grid import (
     CONDITIONS,
     CONDITIONS_BY_NAME,
     DURATIONS_SECONDS,
@@ -59,20 +64,23 @@ from bench.grid import (  # noqa: E402
     Condition,
     plan_clips,
 )
-from bench.repeats import decode_track, same_passage_judge  # noqa: E402
-from bench.scoring import SamePassage  # noqa: E402
-from bench.split import HELD_OUT_SHARE, Split, find_tracks, split_tracks  # noqa: E402
-from bench.systems import audfprint, olaf  # noqa: E402
-from bench.systems.base import QueryClip, System, Unavailable  # noqa: E402
-from bench.versions import find_versions  # noqa: E402
+from bench.kazoom_data import setup_django
+from bench.repeats import decode_track, same_passage_judge
+from bench.scoring import SamePassage
+from bench.split import HELD_OUT_SHARE, Split, find_tracks, split_tracks
+from bench.systems import audfprint, olaf
+from bench.systems.base import QueryClip, System, Unavailable
+from bench.versions import find_versions
 
 SYSTEMS = ("kazoom", "audfprint", "audfprint-dense", "olaf")
 DEFAULT_OUT_DIR = REPO_ROOT / "bench" / "results"
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("music_dir", type=Path, metavar="MUSIC_DIR", nargs="?")
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.run", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("music_dir", type=existing_folder, metavar="MUSIC_DIR", nargs="?")
     parser.add_argument("--systems", type=_names(SYSTEMS), default=list(SYSTEMS))
     parser.add_argument("--per-cell", type=int, default=10, help="known clips per cell")
     parser.add_argument("--seed", type=int, default=0)
@@ -80,19 +88,18 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--conditions", type=conditions, default=list(CONDITIONS_BY_NAME))
     parser.add_argument("--durations", type=_seconds, default=list(DURATIONS_SECONDS))
     parser.add_argument("--out-dir", type=Path, default=DEFAULT_OUT_DIR)
-    parser.add_argument("--keep", type=Path, metavar="DIR", help="work in DIR and keep it")
+    keep = "work in DIR (empty or new) and keep it"
+    parser.add_argument("--keep", type=empty_or_new_folder, metavar="DIR", help=keep)
     parser.add_argument("--rescore", type=Path, metavar="JSON", help="judge JSON's answers again")
     args = parser.parse_args(argv)
     if args.rescore is not None:
         if not args.rescore.is_file():
             parser.error(f"no such file: {args.rescore}")
         return args
-    if args.music_dir is None or not args.music_dir.is_dir():
-        parser.error(f"no such folder: {args.music_dir}")
+    if args.music_dir is None:
+        parser.error("MUSIC_DIR is needed, unless --rescore JSON")
     if args.per_cell < 1:
         parser.error("--per-cell must be at least 1")
-    if args.keep is not None and args.keep.exists() and any(args.keep.iterdir()):
-        parser.error(f"--keep needs an empty or new folder: {args.keep}")
     return args
 
 
@@ -111,10 +118,6 @@ def _seconds(text: str) -> list[float]:
     return [float(part) for part in text.split(",")]
 
 
-def progress(message: str) -> None:
-    print(f"[run] {message}", file=sys.stderr, flush=True)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     # Every child inherits this: "one core" must not mean one core plus a BLAS thread pool.
@@ -125,8 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         write_outputs(results, args.out_dir)
         print(report.render_text(results))
         return 0
-    with perf.workspace(args.keep) as work:
-        perf.setup_django(work / "kazoom-data")
+    with workspace(args.keep) as work:
+        setup_django(work / "kazoom-data")
         results = benchmark(args, work)
     write_outputs(results, args.out_dir)
     print(report.render_text(results))

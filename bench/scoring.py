@@ -17,17 +17,21 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
 from bench.grid import ClipSpec
-from bench.perf import OFFSET_TOLERANCE_SECONDS
 from bench.systems.base import Answer
 
+#: How far a reported offset may be from where the clip was cut and still be right (seconds).
+OFFSET_TOLERANCE_SECONDS = 1.0
 NEGATIVE_KINDS = ("held_out", "noise", "silence")
 CORRECT = ("correct", "correct (repeat)")
 #: ``same(track, a_seconds, b_seconds, duration_seconds)``: does the track repeat itself there?
 SamePassage = Callable[[str, float, float, float], bool]
+#: What ``grouped`` groups the clips by.
+K = TypeVar("K")
 
 
 @dataclass(frozen=True)
@@ -134,7 +138,7 @@ def tally(judged: Iterable[Judged]) -> Tally:
     )
 
 
-def grouped(judged: Sequence[Judged], key: Callable[[ClipSpec], object]) -> dict[object, Tally]:
+def grouped(judged: Sequence[Judged], key: Callable[[ClipSpec], K]) -> dict[K, Tally]:
     """Tallies of the known clips by ``key(spec)``, in order of first appearance."""
     keys = dict.fromkeys(key(j.spec) for j in judged if not j.spec.is_negative)
     return {k: tally(j for j in judged if key(j.spec) == k) for k in keys}

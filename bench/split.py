@@ -55,6 +55,8 @@ def probe_seconds(path: Path) -> float:
         return float(sf.info(str(path)).duration)
     except sf.LibsndfileError:
         with av.open(str(path)) as container:
+            if container.duration is None:
+                raise ValueError(f"{path} declares no duration") from None
             return float(container.duration / av.time_base)
 
 

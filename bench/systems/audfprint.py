@@ -19,7 +19,6 @@ from __future__ import annotations
 import functools
 import os
 import re
-import shlex
 import shutil
 import subprocess
 import sys
@@ -29,7 +28,14 @@ from pathlib import Path
 
 from bench.children import run_child, run_child_lines
 from bench.split import Track
-from bench.systems.base import Answer, IndexStats, QueryClip, QueryRun, Unavailable
+from bench.systems.base import (
+    Answer,
+    IndexStats,
+    QueryClip,
+    QueryRun,
+    Unavailable,
+    summarised_command,
+)
 
 PACKAGE = "audfprint2"
 #: audfprint's analysis rate (its ``-r`` default), for the decoder-alone reference.
@@ -87,7 +93,7 @@ class Audfprint:
     def index(self, tracks: Sequence[Track]) -> IndexStats:
         keys = [track.key for track in tracks]
         argv = [str(self.executable), *self.options, "-d", str(self.database), "new", *keys]
-        self.commands.append(shlex.join(argv[: -len(keys)]) + f" FILE×{len(keys)}")
+        self.commands.append(summarised_command(argv, len(keys)))
         with self.log_path.open("ab") as log:
             run = run_child(argv, log, one_core=True)
         if run.returncode != 0 or not self.database.exists():
@@ -112,7 +118,7 @@ class Audfprint:
         database = ["-d", str(self.database)]
         argv = [str(self.executable), *self.options, *self.match_options, "-v", "-C", *database]
         argv += ["match", *paths]
-        self.commands.append(shlex.join(argv[: -len(paths)]) + f" FILE×{len(paths)}")
+        self.commands.append(summarised_command(argv, len(paths)))
         run, lines = run_child_lines(argv, one_core=True)
         answers = parse_matches(clips, [(line.text, line.at_seconds) for line in lines])
         return QueryRun(

@@ -7,6 +7,7 @@ offsets in seconds of the song's own time line where the clip starts.
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,3 +75,9 @@ class System(Protocol):
     def index(self, tracks: Sequence[Track]) -> IndexStats: ...
 
     def query(self, clips: Sequence[QueryClip]) -> QueryRun: ...
+
+
+def summarised_command(argv: Sequence[str], files: int) -> str:
+    """``argv`` as a shell command line, its last ``files`` arguments shown as ``FILE×files``,
+    for the report's list of exact commands."""
+    return shlex.join(argv[: len(argv) - files]) + f" FILE×{files}"

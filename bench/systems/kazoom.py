@@ -1,26 +1,25 @@
 """Kazoom through its own commands: ``index_songs`` into a fresh data directory, then one
 ``recognize --json`` process over every clip.
 
-The data directory is the one ``bench.perf.setup_django`` pointed this process (and so its
-children) at; the measuring pieces are bench/perf.py's.
+The data directory is the one ``bench.kazoom_data.setup_django`` pointed this process (and so
+its children) at; the figures are read back by ``bench.kazoom_data``.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shlex
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from django.db import connections
 
-from bench import perf
-from bench.children import ChildRun, run_child, run_child_lines
+from bench import kazoom_data
+from bench.children import ChildRun, run_child_lines
+from bench.common import REPO_ROOT
 from bench.split import Track
-from bench.systems.base import Answer, IndexStats, QueryClip, QueryRun
+from bench.systems.base import Answer, IndexStats, QueryClip, QueryRun, summarised_command
 from fingerprints.wiring import engine_config, fingerprint_store
 
 
@@ -29,26 +28,26 @@ class Kazoom:
 
     def __init__(self, data_dir: Path, log_path: Path) -> None:
         if os.environ.get("KAZOOM_DATA_DIR") != str(data_dir):
-            raise ValueError("call bench.perf.setup_django(data_dir) first")
+            raise ValueError("call bench.kazoom_data.setup_django(data_dir) first")
         self.data_dir = data_dir
         self.log_path = log_path
         self.commands: list[str] = []
 
     def index(self, tracks: Sequence[Track]) -> IndexStats:
-        argv = [*_manage(), "index_songs", "--workers", "1", *(t.key for t in tracks)]
-        self.commands.append(_shown(argv, len(tracks)))
+        args = ["index_songs", "--workers", "1", *(t.key for t in tracks)]
+        self.commands.append(summarised_command(kazoom_data.manage_argv(args), len(tracks)))
         with self.log_path.open("ab") as log:
-            perf.migrate(log, self.log_path)
-            run = run_child(argv, log, cwd=perf.REPO_ROOT, one_core=True)
+            kazoom_data.migrate(log, self.log_path)
+            run = kazoom_data.run_manage(args, log, one_core=True)
         if run.returncode != 0:
             raise RuntimeError(f"index_songs failed; see {self.log_path}")
         return self._index_stats(run)
 
     def _index_stats(self, run: ChildRun) -> IndexStats:
         config = engine_config()
-        songs = perf.indexed_songs()
+        songs = kazoom_data.indexed_songs()
         audio_seconds = sum(song.duration_seconds for song in songs)
-        storage = perf.measure_storage(fingerprint_store(), audio_seconds / 3600)
+        storage = kazoom_data.measure_storage(fingerprint_store(), audio_seconds / 3600)
         connections.close_all()
         return IndexStats(
             tracks=len(songs),
@@ -57,14 +56,14 @@ class Kazoom:
             cpu_seconds=run.cpu_seconds,
             peak_rss_bytes=run.peak_rss_bytes,
             storage_bytes=storage.bytes,
-            decode_seconds=perf.time_decoding(songs, config),
+            decode_seconds=kazoom_data.time_decoding(songs, config),
             notes=[f"fingerprint database after a WAL checkpoint, {storage.rows:,} rows"],
         )
 
     def query(self, clips: Sequence[QueryClip]) -> QueryRun:
-        argv = [*_manage(), "recognize", "--json", *(str(clip.path) for clip in clips)]
-        self.commands.append(_shown(argv, len(clips)))
-        run, lines = run_child_lines(argv, cwd=perf.REPO_ROOT, one_core=True)
+        argv = kazoom_data.manage_argv(["recognize", "--json", *(str(clip.path) for clip in clips)])
+        self.commands.append(summarised_command(argv, len(clips)))
+        run, lines = run_child_lines(argv, cwd=REPO_ROOT, one_core=True)
         by_path = {str(clip.path): clip.clip_id for clip in clips}
         answers = [_answer(by_path, json.loads(line.text)) for line in lines if _is_json(line.text)]
         if run.returncode not in (0, 1) or len(answers) != len(clips):
@@ -76,15 +75,6 @@ class Kazoom:
             run.peak_rss_bytes,
             ["latency: elapsed_ms that recognize --json reports per clip (decoding included)"],
         )
-
-
-def _manage() -> list[str]:
-    return [sys.executable, str(perf.MANAGE_PY)]
-
-
-def _shown(argv: Sequence[str], files: int) -> str:
-    """The command line with its file arguments summarised."""
-    return shlex.join(argv[: len(argv) - files]) + f" FILE×{files}"
 
 
 def _is_json(text: str) -> bool:

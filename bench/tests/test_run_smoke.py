@@ -1,4 +1,4 @@
-"""bench/run.py end to end on three synthetic songs, Kazoom alone, a two-cell grid.
+"""``python -m bench.run`` end to end on three synthetic songs, Kazoom alone, a two-cell grid.
 
 Accuracy on real music and the peers are the benchmark's business, never the test suite's:
 this only checks that the script runs through, writes its three files, and judges Kazoom's
@@ -8,18 +8,14 @@ answers the way they must be judged (indexed songs named, the held-out song not)
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from testsupport.codecs import write_audio
-from testsupport.music import SAMPLE_RATE, synth_song
+from bench.tests.scripts import run_script, write_songs
 
-RUN_PY = Path(__file__).resolve().parent / "run.py"
 SONG_SECONDS = 20
 CONDITIONS = ["clean", "white5"]
 
@@ -33,18 +29,12 @@ class BenchRun:
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> BenchRun:
-    music = tmp_path_factory.mktemp("music")
-    for seed in (1, 2, 3):
-        samples = synth_song(seed, seconds=SONG_SECONDS)
-        write_audio(music / f"song_{seed}.flac", samples, SAMPLE_RATE)
+    music = write_songs(tmp_path_factory.mktemp("music"), (1, 2, 3), SONG_SECONDS)
     out_dir = tmp_path_factory.mktemp("results")
     grid = ["--conditions", ",".join(CONDITIONS), "--durations", "3", "--per-cell", "1"]
-    done = subprocess.run(
-        [sys.executable, str(RUN_PY), str(music), "--systems", "kazoom", *grid]
-        + ["--seed", "3", "--out-dir", str(out_dir)],
-        capture_output=True,
-        text=True,
-        timeout=300,
+    options = [*grid, "--seed", "3", "--out-dir", str(out_dir)]
+    done = run_script(
+        "bench.run", [str(music), "--systems", "kazoom", *options], timeout_seconds=300
     )
     assert done.returncode == 0, done.stderr
     report = json.loads((out_dir / "latest.json").read_text())

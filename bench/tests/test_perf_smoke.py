@@ -1,4 +1,4 @@
-"""bench/perf.py end to end on two synthetic songs: every figure present and sane.
+"""``python -m bench.perf`` end to end on two synthetic songs: every figure present and sane.
 
 Speeds are never asserted (they depend on the machine); only that they were measured.
 """
@@ -6,25 +6,21 @@ Speeds are never asserted (they depend on the machine); only that they were meas
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from testsupport.codecs import write_audio
-from testsupport.music import SAMPLE_RATE, synth_song
+from bench.tests.scripts import run_script, write_songs
 
-PERF_PY = Path(__file__).resolve().parent / "perf.py"
 SONG_SECONDS = 20
 CLIPS = 4
 
 
 @dataclass(frozen=True)
 class BenchRun:
-    #: The JSON that perf.py printed.
+    #: The JSON that bench.perf printed.
     report: dict[str, Any]
     #: The --keep folder: data/, clips/, index.log.
     work: Path
@@ -32,11 +28,7 @@ class BenchRun:
 
 @pytest.fixture(scope="module")
 def music_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("music")
-    for seed in (1, 2):
-        samples = synth_song(seed, seconds=SONG_SECONDS)
-        write_audio(folder / f"song_{seed}.flac", samples, SAMPLE_RATE)
-    return folder
+    return write_songs(tmp_path_factory.mktemp("music"), (1, 2), SONG_SECONDS)
 
 
 @pytest.fixture(scope="module")
@@ -44,12 +36,7 @@ def run(music_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> BenchRun:
     work = tmp_path_factory.mktemp("work")
     out = tmp_path_factory.mktemp("report") / "report.json"
     options = ["--clips", str(CLIPS), "--seed", "7", "--keep", str(work), "--out", str(out)]
-    done = subprocess.run(
-        [sys.executable, str(PERF_PY), str(music_dir), *options, "--json"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = run_script("bench.perf", [str(music_dir), *options, "--json"], timeout_seconds=600)
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert json.loads(out.read_text()) == report

@@ -14,11 +14,10 @@ from pathlib import Path
 import numpy as np
 
 from bench import degrade
+from bench.common import CLIP_SAMPLE_RATE
 from bench.grid import CONDITIONS_BY_NAME, ClipSpec, Condition
 from fingerprints.audio import decode_audio
 from testsupport.codecs import write_audio
-
-CLIP_SAMPLE_RATE = 44100
 
 
 def write_clips(

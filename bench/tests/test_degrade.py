@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from bench import degrade
-from bench.split import Track, split_tracks
 from testsupport.music import synth_song
 
 RATE = 22050
@@ -60,13 +59,3 @@ def test_fit_peak_only_turns_down() -> None:
     assert np.max(np.abs(degrade.fit_peak(loud))) == pytest.approx(degrade.PEAK)
     quiet = np.array([0.1, -0.2], np.float32)
     assert np.array_equal(degrade.fit_peak(quiet), quiet)
-
-
-def test_split_depends_on_names_only() -> None:
-    tracks = [Track(f"/m/{name}.ogg", 60.0) for name in "abcdefghijklmnopqrst"]
-    split = split_tracks(tracks)
-    assert len(split.held_out) == 3
-    again = split_tracks([Track(t.key.replace("/m/", "/elsewhere/"), 1.0) for t in tracks[::-1]])
-    assert sorted(t.key.rsplit("/", 1)[1] for t in again.held_out) == sorted(
-        t.key.rsplit("/", 1)[1] for t in split.held_out
-    )

@@ -1,0 +1,32 @@
+"""Running a bench script as its user does, on a folder of synthetic songs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bench.common import REPO_ROOT
+from testsupport.codecs import write_audio
+from testsupport.music import SAMPLE_RATE, synth_song
+
+
+def write_songs(folder: Path, seeds: Sequence[int], seconds: float) -> Path:
+    """``folder`` holding ``song_SEED.flac``, a synthetic song of ``seconds``, per seed."""
+    for seed in seeds:
+        write_audio(folder / f"song_{seed}.flac", synth_song(seed, seconds=seconds), SAMPLE_RATE)
+    return folder
+
+
+def run_script(
+    module: str, args: Sequence[str], timeout_seconds: float
+) -> subprocess.CompletedProcess[str]:
+    """``python -m MODULE ARGS`` from the repository root, its output captured as text."""
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout_seconds,
+    )
