@@ -61,8 +61,3 @@ def confidence_words(confidence: float) -> str:
         return "Very likely"
     return "Likely"
 
-
-def minutes_seconds(seconds: float) -> str:
-    """``74.6`` → ``"1:15"`` (to the nearest second)."""
-    whole = max(0, round(seconds))
-    return f"{whole // 60}:{whole % 60:02d}"
