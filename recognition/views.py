@@ -18,7 +18,7 @@ from catalog.models import Song
 from fingerprints.wiring import engine_config, fingerprint_store
 
 from .charts import constellation_svg, offset_histogram_svg
-from .clips import (
+from .intake import (
     ClipLimits,
     ClipRejected,
     Source,
