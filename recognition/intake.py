@@ -1,20 +1,28 @@
-"""Recognising a clip sent over the web (page or API), with its limits and its log entry."""
+"""Taking in a clip sent over the web (the page or the API): its checks, its recognition and
+its one entry in the log of recognition attempts."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from typing import BinaryIO, cast
 
-from django.core.files.uploadedfile import UploadedFile
+from django.conf import settings
+from django.http import HttpRequest
+from django.template.defaultfilters import filesizeformat
 
-from fingerprints.config import EngineConfig
 from fingerprints.errors import AudioError
-from fingerprints.store import FingerprintStore
+from fingerprints.wiring import engine_config, fingerprint_store
 
 from .models import RecognitionAttempt
 from .services import Recognition, recognize
 
+logger = logging.getLogger(__name__)
+
 Source = RecognitionAttempt.Source
 Outcome = RecognitionAttempt.Outcome
+
+#: A request's declared body may exceed the clip limit by this much: the form's other fields.
+OTHER_FIELDS_BYTES = 64 * 1024
 
 
 class ClipRejected(Exception):
@@ -27,39 +35,61 @@ class ClipRejected(Exception):
         self.status = status
 
 
-@dataclass(frozen=True)
-class ClipLimits:
-    max_bytes: int
+def clip_size_limit() -> str:
+    """The largest clip accepted, in the words both the page and the refusal use."""
+    return filesizeformat(settings.KAZOOM_MAX_CLIP_BYTES)
 
 
-def recognize_clip(
-    upload: UploadedFile | None,
-    *,
-    source: str,
-    limits: ClipLimits,
-    store: FingerprintStore,
-    config: EngineConfig,
-    explain: bool,
-) -> Recognition:
-    """Check, recognise (with the evidence when ``explain``) and log one uploaded clip.
+def recognize_clip(request: HttpRequest, source: Source) -> Recognition:
+    """Check and recognise the clip in the request's ``audio`` field, and log the attempt.
 
-    Raises ClipRejected — after logging the attempt — when the clip is missing, too big or
-    not usable audio.
+    Exactly one RecognitionAttempt is logged whatever happens. Raises ClipRejected, once it is
+    logged, when the clip is missing, too big or not usable audio, or when recognition failed.
+    The page is given the evidence for its *why this match* pictures; the API is not.
     """
     try:
-        _check(upload, limits)
-        result = recognize(upload.file, store=store, config=config, explain=explain)
-    except AudioError as error:
-        raise _rejected(source, ClipRejected(error.code, str(error), 400)) from error
+        result = _recognize(request, explain=source != Source.API)
     except ClipRejected as rejection:
-        raise _rejected(source, rejection) from None
-    log_attempt(source, result)
+        _log_failure(source, rejection.code)
+        raise
+    except Exception as error:
+        logger.exception("recognition failed")
+        _log_failure(source, "server_error")
+        raise ClipRejected("server_error", "The recognition could not finish.", 500) from error
+    _log_recognition(source, result)
     return result
 
 
-def log_attempt(source: str, result: Recognition) -> RecognitionAttempt:
+def _recognize(request: HttpRequest, *, explain: bool) -> Recognition:
+    # The declared size is checked before the body is read.
+    declared_bytes = int(request.META.get("CONTENT_LENGTH") or 0)
+    if declared_bytes > settings.KAZOOM_MAX_CLIP_BYTES + OTHER_FIELDS_BYTES:
+        raise _too_big(declared_bytes)
+    upload = request.FILES.get("audio")
+    if upload is None:
+        raise ClipRejected("no_file", "No audio was sent: choose a file or use Listen.", 400)
+    if upload.size is not None and upload.size > settings.KAZOOM_MAX_CLIP_BYTES:
+        raise _too_big(upload.size)
+    # Django keeps an upload as bytes, in memory or in a temporary file.
+    audio = cast(BinaryIO, upload.file)
+    try:
+        return recognize(audio, store=fingerprint_store(), config=engine_config(), explain=explain)
+    except AudioError as error:
+        raise ClipRejected(error.code, str(error), 400) from error
+
+
+def _too_big(size_bytes: int) -> ClipRejected:
+    return ClipRejected(
+        "too_big",
+        f"The file is {filesizeformat(size_bytes)}; clips of up to {clip_size_limit()} are "
+        "accepted. A few seconds of audio is enough.",
+        413,
+    )
+
+
+def _log_recognition(source: Source, result: Recognition) -> None:
     match = result.match
-    return RecognitionAttempt.objects.create(
+    RecognitionAttempt.objects.create(
         source=source,
         outcome=Outcome.MATCH if match else Outcome.NO_MATCH,
         clip_seconds=result.query_seconds,
@@ -70,35 +100,5 @@ def log_attempt(source: str, result: Recognition) -> RecognitionAttempt:
     )
 
 
-def log_failure(source: str, code: str) -> RecognitionAttempt:
-    return RecognitionAttempt.objects.create(source=source, outcome=Outcome.ERROR, error_code=code)
-
-
-def refuse_declared_size(declared_bytes: int, *, source: str, limits: ClipLimits) -> None:
-    """Refuse (and log) a request whose declared body is too big, before it is read.
-
-    64 kB above the limit leaves room for the form's other fields.
-    """
-    if declared_bytes > limits.max_bytes + 64 * 1024:
-        raise _rejected(source, _too_big(declared_bytes, limits))
-
-
-def _check(upload: UploadedFile | None, limits: ClipLimits) -> None:
-    if upload is None:
-        raise ClipRejected("no_file", "No audio was sent: choose a file or use Listen.", 400)
-    if upload.size is not None and upload.size > limits.max_bytes:
-        raise _too_big(upload.size, limits)
-
-
-def _too_big(size_bytes: int, limits: ClipLimits) -> ClipRejected:
-    return ClipRejected(
-        "too_big",
-        f"The file is {size_bytes / 1e6:.1f} MB; clips of up to "
-        f"{limits.max_bytes / 1e6:.0f} MB are accepted. A few seconds of audio is enough.",
-        413,
-    )
-
-
-def _rejected(source: str, rejection: ClipRejected) -> ClipRejected:
-    log_failure(source, rejection.code)
-    return rejection
+def _log_failure(source: Source, code: str) -> None:
+    RecognitionAttempt.objects.create(source=source, outcome=Outcome.ERROR, error_code=code)
