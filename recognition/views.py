@@ -13,6 +13,7 @@ from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
 from catalog.models import Song
+from fingerprints.wiring import engine_config
 
 from .intake import ClipRejected, Source, clip_size_limit, recognize_clip
 from .presenters import error_card, recognition_json, result_card
@@ -82,5 +83,8 @@ def songs(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def _home_context() -> dict[str, object]:
-    """What the page says of the clips it takes."""
-    return {"clip_size_limit": clip_size_limit()}
+    """What the page says of the clips it takes, and tells the microphone script."""
+    return {
+        "clip_size_limit": clip_size_limit(),
+        "min_clip_seconds": engine_config().min_query_seconds,
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,7 @@ import numpy as np
 import pytest
 from django.test import Client
 
+from fingerprints.config import EngineConfig
 from recognition.models import RecognitionAttempt
 from testsupport.badfiles import empty_file, text_renamed_mp3
 from testsupport.codecs import write_audio
@@ -37,13 +39,19 @@ def _outcome(response: Response) -> str:
     return json.loads(response["HX-Trigger-After-Swap"])["kazoom:outcome"]["outcome"]
 
 
-def test_home_offers_listen_and_upload(client: Client) -> None:
+def test_home_offers_listen_and_upload(client: Client, config: EngineConfig) -> None:
     page = client.get("/").content.decode()
 
     assert 'id="listen"' in page and "Listen" in page
     assert 'hx-post="/recognize"' in page and 'type="file" name="audio"' in page
     assert "django_htmx/htmx-2.min.js" in page
     assert "kazoom/listen.js" in page
+    assert f'data-min-seconds="{config.min_query_seconds:g}"' in page
+    # The microphone script's copy of the error card, for it to fill in.
+    template = re.search(r'<template id="problem-card">(.*?)</template>', page, re.DOTALL)
+    assert template is not None
+    assert '<article class="card problem" data-outcome="error" data-code="">' in template[1]
+    assert "<h2></h2>" in template[1] and "<p></p>" in template[1]
 
 
 def test_an_uploaded_clip_shows_its_song_with_the_evidence(
