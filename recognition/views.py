@@ -28,7 +28,7 @@ class HtmxHttpRequest(HttpRequest):
 
 
 @require_GET
-def home(request: HtmxHttpRequest) -> HttpResponse:
+def home(request: HttpRequest) -> HttpResponse:
     return render(request, "recognition/home.html", _home_context())
 
 
@@ -42,9 +42,11 @@ def recognize_page(request: HtmxHttpRequest) -> HttpResponse:
     source = Source.MICROPHONE if request.POST.get("source") == "microphone" else Source.UPLOAD
     interim = source == Source.MICROPHONE and request.POST.get("interim") == "1"
     try:
-        context, status = result_card(recognize_clip(request, source), interim=interim), 200
+        result = recognize_clip(request, source)
     except ClipRejected as rejection:
         context, status = error_card(rejection), rejection.status
+    else:
+        context, status = result_card(result, interim=interim), 200
     if request.htmx:
         response = render(request, "recognition/_result.html", context, status=status)
         trigger_client_event(response, "kazoom:outcome", {"outcome": context["card"]}, after="swap")
