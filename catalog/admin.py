@@ -7,7 +7,7 @@ Deleting songs here (one, in bulk, or through their artist) removes their finger
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
@@ -16,21 +16,40 @@ from django.http import HttpRequest
 from .forms import SongForm
 from .indexing import Indexer, Status
 from .models import Album, Artist, Song
+from .timecodes import clock
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
-@admin.display(description="duration", ordering="duration_seconds")
-def duration(song: Song) -> str:
-    """The song's length as m:ss (3:07)."""
-    if song.duration_seconds is None:
-        return admin.site.empty_value_display
-    minutes, seconds = divmod(round(song.duration_seconds), 60)
-    return f"{minutes}:{seconds:02d}"
+class _SongCount(TypedDict):
+    song_count: int
 
 
-@admin.display(description="songs", ordering="song_count")
-def song_count(owner: Artist | Album) -> int:
-    """Needs the ``song_count`` annotation of the admin's queryset."""
-    return owner.song_count  # type: ignore[union-attr]
+class _AlbumCount(TypedDict):
+    album_count: int
+
+
+class SongDurationColumn:
+    """The ``duration`` column, shared by the song admin and the song lists of artists and
+    albums."""
+
+    @admin.display(description="duration", ordering="duration_seconds")
+    def duration(self, song: Song) -> str:
+        """The song's length as m:ss (3:07)."""
+        if song.duration_seconds is None:
+            return admin.site.empty_value_display
+        return clock(song.duration_seconds)
+
+
+class SongCountColumn:
+    """The ``songs`` column of artists and albums; their admin's queryset annotates it."""
+
+    @admin.display(description="songs", ordering="song_count")
+    def song_count(
+        self, owner: WithAnnotations[Artist, _SongCount] | WithAnnotations[Album, _SongCount]
+    ) -> int:
+        return owner.song_count
 
 
 class IndexedListFilter(admin.SimpleListFilter):
@@ -46,13 +65,13 @@ class IndexedListFilter(admin.SimpleListFilter):
         return queryset.filter(indexed_at__isnull=self.value() == "no")
 
 
-class SongInline(admin.TabularInline):
+class SongInline(SongDurationColumn, admin.TabularInline):
     """An artist's or album's songs, to look at: a song is added and edited on its own page,
     where its file is."""
 
     model = Song
-    fields = ["title", "artist", "album", duration, "fingerprint_count", "indexed_at"]
-    readonly_fields = fields
+    readonly_fields = ("title", "artist", "album", "duration", "fingerprint_count", "indexed_at")
+    fields = readonly_fields
     extra = 0
     can_delete = False
     show_change_link = True
@@ -62,15 +81,15 @@ class SongInline(admin.TabularInline):
 
     def get_fields(self, request: HttpRequest, obj: Artist | Album | None = None) -> list[Any]:
         """Leave out the column that would repeat the page's own artist or album."""
-        return [field for field in self.fields if field != self.parent_model._meta.model_name]
+        return [f for f in self.readonly_fields if f != self.parent_model._meta.model_name]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Song]:
         return super().get_queryset(request).select_related("artist", "album__artist")
 
 
 @admin.register(Artist)
-class ArtistAdmin(admin.ModelAdmin):
-    list_display = ["name", "album_count", song_count]
+class ArtistAdmin(SongCountColumn, admin.ModelAdmin):
+    list_display = ["name", "album_count", "song_count"]
     search_fields = ["name"]
     inlines = [SongInline]
 
@@ -86,13 +105,13 @@ class ArtistAdmin(admin.ModelAdmin):
         )
 
     @admin.display(description="albums", ordering="album_count")
-    def album_count(self, artist: Artist) -> int:
-        return artist.album_count  # type: ignore[attr-defined]
+    def album_count(self, artist: WithAnnotations[Artist, _AlbumCount]) -> int:
+        return artist.album_count
 
 
 @admin.register(Album)
-class AlbumAdmin(admin.ModelAdmin):
-    list_display = ["title", "artist", song_count]
+class AlbumAdmin(SongCountColumn, admin.ModelAdmin):
+    list_display = ["title", "artist", "song_count"]
     list_select_related = ["artist"]
     search_fields = ["title", "artist__name"]
     autocomplete_fields = ["artist"]
@@ -104,14 +123,20 @@ class AlbumAdmin(admin.ModelAdmin):
 
 
 @admin.register(Song)
-class SongAdmin(admin.ModelAdmin):
+class SongAdmin(SongDurationColumn, admin.ModelAdmin):
     form = SongForm
-    list_display = ["title", "artist", "album", duration, "fingerprint_count", "indexed_at"]
+    list_display = ["title", "artist", "album", "duration", "fingerprint_count", "indexed_at"]
     list_filter = ["artist", "album", IndexedListFilter]
     list_select_related = ["artist", "album__artist"]
     search_fields = ["title", "artist__name", "album__title"]
     autocomplete_fields = ["artist", "album"]
-    readonly_fields = [duration, "source_path", "content_sha256", "indexed_at", "fingerprint_count"]
+    readonly_fields = (
+        "duration",
+        "source_path",
+        "content_sha256",
+        "indexed_at",
+        "fingerprint_count",
+    )
     fieldsets = [
         (None, {"fields": ["title", "artist", "album", "audio_file"]}),
         ("Fingerprints", {"fields": readonly_fields}),
@@ -127,7 +152,8 @@ class SongAdmin(admin.ModelAdmin):
         if form.analysed is not None:
             self.message_user(
                 request,
-                f"“{obj}”: {obj.fingerprint_count:,} fingerprints from {duration(obj)} of audio.",
+                f"“{obj}”: {obj.fingerprint_count:,} fingerprints "
+                f"from {self.duration(obj)} of audio.",
             )
 
     @admin.action(description="Re-index selected songs")
@@ -137,14 +163,14 @@ class SongAdmin(admin.ModelAdmin):
         songs = list(queryset.select_related("artist"))
         reindexed = 0
         for song in songs:
-            outcome = indexer.index_into(song, Path(song.source_path))
-            if outcome.status is Status.INDEXED:
+            report = indexer.index_into(song, Path(song.source_path))
+            if report.status is Status.INDEXED:
                 reindexed += 1
             else:
                 where = song.source_path or "no file on record"
                 self.message_user(
                     request,
-                    f"“{song}” was not re-indexed: {outcome.message} ({where}).",
+                    f"“{song}” was not re-indexed: {report.message} ({where}).",
                     messages.ERROR,
                 )
         level = messages.SUCCESS if reindexed == len(songs) else messages.WARNING

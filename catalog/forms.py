@@ -12,7 +12,7 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
 
-from .indexing import AnalysedFile, Indexer, Outcome
+from .indexing import AnalysedFile, FileReport, Indexer
 from .models import Song
 from .uploads import discard_kept, discarded_on_error, keep_upload
 
@@ -50,20 +50,23 @@ class SongForm(forms.ModelForm):
             )
         return upload
 
-    def _post_clean(self) -> None:
-        """Fingerprint the upload last, once everything else (model validation included) is
-        valid: a form refused for any other reason then never leaves a file behind.
+    def full_clean(self) -> None:
+        """Validate as usual, then keep and fingerprint the upload, once everything else (model
+        validation included) is valid: a form refused for any other reason never leaves a file
+        behind.
         """
-        super()._post_clean()
+        super().full_clean()
+        if not self.is_bound or self.errors:
+            return
         upload = self.cleaned_data.get("audio_file")
-        if upload is not None and not self.errors:
+        if upload is not None:
             self._analyse(upload)
 
     def _analyse(self, upload: UploadedFile) -> None:
         path = keep_upload(upload)
         with discarded_on_error(path):
             analysed = self.indexer.analyse_for(self.instance, path)
-        if isinstance(analysed, Outcome):
+        if isinstance(analysed, FileReport):
             discard_kept(path)
             self.add_error("audio_file", f"{capfirst(analysed.message)}.")
         else:

@@ -54,7 +54,10 @@ class Status(Enum):
 
 
 @dataclass(frozen=True)
-class Outcome:
+class FileReport:
+    """What became of one file: indexed (with its song and what it holds), skipped or failed,
+    and why."""
+
     path: Path
     status: Status
     message: str = ""
@@ -68,13 +71,13 @@ class Plan:
     """Files to fingerprint (with their content hash) and files already settled."""
 
     to_index: list[tuple[Path, str]] = dataclasses.field(default_factory=list)
-    settled: list[Outcome] = dataclasses.field(default_factory=list)
+    settled: list[FileReport] = dataclasses.field(default_factory=list)
 
 
-def find_audio_files(paths: Iterable[Path]) -> Iterator[Path | Outcome]:
+def find_audio_files(paths: Iterable[Path]) -> Iterator[Path | FileReport]:
     """Files named, and audio files under folders named (recursively, sorted).
 
-    A path that does not exist comes back as a failed Outcome instead.
+    A path that does not exist comes back as a failed FileReport instead.
     """
     for path in paths:
         if path.is_dir():
@@ -83,7 +86,7 @@ def find_audio_files(paths: Iterable[Path]) -> Iterator[Path | Outcome]:
         elif path.is_file():
             yield path
         else:
-            yield Outcome(path, Status.FAILED, "no such file or folder")
+            yield FileReport(path, Status.FAILED, "no such file or folder")
 
 
 def file_sha256(path: Path) -> str:
@@ -94,14 +97,14 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def analyse_file(path: Path, sha256: str, config: EngineConfig) -> AnalysedFile | Outcome:
+def analyse_file(path: Path, sha256: str, config: EngineConfig) -> AnalysedFile | FileReport:
     """Decode and fingerprint ``path`` and read its tags. Touches no database."""
     try:
         fingerprint = fingerprint_for_index(path, config)
     except AudioError as error:
-        return Outcome(path, Status.FAILED, str(error))
+        return FileReport(path, Status.FAILED, str(error))
     except Exception as error:  # a decoder crash on one odd file must not stop the others
-        return Outcome(
+        return FileReport(
             path, Status.FAILED, f"could not be decoded ({type(error).__name__}: {error})"
         )
     return AnalysedFile(path, sha256, read_tags(path), fingerprint)
@@ -125,61 +128,61 @@ class Indexer:
         plan = Plan()
         seen: set[str] = set()
         for item in find_audio_files(paths):
-            if isinstance(item, Outcome):
+            if isinstance(item, FileReport):
                 plan.settled.append(item)
                 continue
             try:
                 sha256 = file_sha256(item)
             except OSError as error:
                 plan.settled.append(
-                    Outcome(item, Status.FAILED, f"cannot be read ({error.strerror})")
+                    FileReport(item, Status.FAILED, f"cannot be read ({error.strerror})")
                 )
                 continue
             if sha256 in seen or (not reindex and self._indexed_song(sha256)):
-                plan.settled.append(Outcome(item, Status.SKIPPED, "already indexed"))
+                plan.settled.append(FileReport(item, Status.SKIPPED, "already indexed"))
                 continue
             seen.add(sha256)
             plan.to_index.append((item, sha256))
         return plan
 
-    def run(self, plan: Plan, *, workers: int = 1) -> Iterator[Outcome]:
-        """Fingerprint and store the planned files, yielding one Outcome per file; then
+    def run(self, plan: Plan, *, workers: int = 1) -> Iterator[FileReport]:
+        """Fingerprint and store the planned files, yielding one FileReport per file; then
         compact the store if the run wrote a good share of it."""
         written = 0
         for analysed in self._analyse(plan.to_index, workers):
-            outcome = self._save(analysed)
-            written += outcome.fingerprints
-            yield outcome
+            report = self._save(analysed)
+            written += report.fingerprints
+            yield report
         if written and written >= COMPACT_AFTER_SHARE * self.store.count():
             self.store.compact()
 
-    def index_into(self, song: Song, path: Path) -> Outcome:
+    def index_into(self, song: Song, path: Path) -> FileReport:
         """Fingerprint ``path`` for an existing ``song``, replacing its fingerprints.
 
         The song keeps the metadata entered for it; its file, duration and content change.
         """
         analysed = self.analyse_for(song, path)
-        if isinstance(analysed, Outcome):
+        if isinstance(analysed, FileReport):
             return analysed
         return self.commit(song, analysed)
 
-    def analyse_for(self, song: Song, path: Path) -> AnalysedFile | Outcome:
+    def analyse_for(self, song: Song, path: Path) -> AnalysedFile | FileReport:
         """Check and fingerprint ``path`` as the file of ``song`` (saved or not yet), writing
         nothing: a file whose content another song was indexed from is refused.
         """
         if not path.is_file():
-            return Outcome(path, Status.FAILED, "no such file")
+            return FileReport(path, Status.FAILED, "no such file")
         sha256 = file_sha256(path)
         other = self._indexed_song(sha256)
         if other is not None and other.pk != song.pk:
-            return Outcome(
+            return FileReport(
                 path, Status.FAILED, f"this file is already indexed as song {other.pk} ({other})"
             )
         return analyse_file(path, sha256, self.config)
 
     def _analyse(
         self, pending: list[tuple[Path, str]], workers: int
-    ) -> Iterator[AnalysedFile | Outcome]:
+    ) -> Iterator[AnalysedFile | FileReport]:
         if workers <= 1 or len(pending) <= 1:
             for path, sha256 in pending:
                 yield analyse_file(path, sha256, self.config)
@@ -189,16 +192,18 @@ class Indexer:
             for future in futures:
                 yield future.result()
 
-    def _save(self, analysed: AnalysedFile | Outcome) -> Outcome:
-        if isinstance(analysed, Outcome):
+    def _save(self, analysed: AnalysedFile | FileReport) -> FileReport:
+        if isinstance(analysed, FileReport):
             return analysed
         song = self._indexed_song(analysed.sha256) or Song(content_sha256=analysed.sha256)
-        outcome = self.commit(song, analysed, tags=analysed.tags)
+        report = self.commit(song, analysed, tags=analysed.tags)
         if analysed.tags.warning:
-            return dataclasses.replace(outcome, message=analysed.tags.warning)
-        return outcome
+            return dataclasses.replace(report, message=analysed.tags.warning)
+        return report
 
-    def commit(self, song: Song, analysed: AnalysedFile, tags: SongTags | None = None) -> Outcome:
+    def commit(
+        self, song: Song, analysed: AnalysedFile, tags: SongTags | None = None
+    ) -> FileReport:
         """Save ``song`` (with ``tags`` applied, if given) and its fingerprints so that both
         databases have them or neither.
 
@@ -223,7 +228,7 @@ class Indexer:
                 self.store.delete([song.pk])
                 song.pk = None
             raise
-        return Outcome(
+        return FileReport(
             analysed.path,
             Status.INDEXED,
             song=song,

@@ -61,7 +61,3 @@ class Song(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} — {self.artist}"
-
-    @property
-    def is_indexed(self) -> bool:
-        return self.indexed_at is not None

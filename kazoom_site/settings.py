@@ -1,21 +1,24 @@
-"""Django settings for Kazoom.
+"""Django settings for Kazoom, some of them from environment variables (``kazoom_site.env``).
 
 Both SQLite files live in one data directory: ``data/`` beside this project, or the directory
-named by the ``KAZOOM_DATA_DIR`` environment variable. It is created when missing.
+named by the ``KAZOOM_DATA_DIR`` environment variable. ``kazoom_site.apps`` creates it, and
+STATIC_ROOT inside it, when Django starts.
 """
 
 import os
 from pathlib import Path
 
+from .env import env_bool, env_choice, env_int, env_list, env_path
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(os.environ.get("KAZOOM_DATA_DIR", BASE_DIR / "data")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATA_DIR = env_path("KAZOOM_DATA_DIR", BASE_DIR / "data")
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "kazoom-development-key-change-me-in-production")
-DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
-ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
+DEBUG = env_bool("DJANGO_DEBUG", True)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 
 INSTALLED_APPS = [
+    "kazoom_site",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -93,7 +96,6 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "staticfiles"
-STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every start when it is missing
 # WhiteNoise serves static files in production (after `collectstatic`), compressed.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -106,8 +108,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 KAZOOM: dict[str, object] = {}
 
 #: Largest clip accepted for recognition (web page and API), in bytes.
-KAZOOM_MAX_CLIP_BYTES = int(os.environ.get("KAZOOM_MAX_CLIP_BYTES", 20 * 1024 * 1024))
+KAZOOM_MAX_CLIP_BYTES = env_int("KAZOOM_MAX_CLIP_BYTES", 20 * 1024 * 1024)
 #: Largest song file accepted by the admin's upload, in bytes.
-KAZOOM_MAX_SONG_BYTES = int(os.environ.get("KAZOOM_MAX_SONG_BYTES", 500 * 1024 * 1024))
+KAZOOM_MAX_SONG_BYTES = env_int("KAZOOM_MAX_SONG_BYTES", 500 * 1024 * 1024)
 #: Where the admin keeps uploaded song files, under names the server makes.
 KAZOOM_LIBRARY_DIR = DATA_DIR / "library"
+
+#: Everything is logged to the console (stderr), from ``KAZOOM_LOG_LEVEL`` (INFO by default) up.
+#: Django's own default would show its request errors there only while DEBUG is on.
+LOG_LEVEL = env_choice(
+    "KAZOOM_LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+)
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False}},
+}

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from catalog.timecodes import clock
+
 from .evidence import MatchEvidence
 
 _WIDTH = 640
@@ -139,19 +141,19 @@ def offset_histogram_svg(evidence: MatchEvidence) -> str:
         x_range=(float(edges[0]), float(edges[-1])),
         y_range=(0.0, tallest * 1.05),
     )
-    start = _clock(evidence.offset_seconds)
+    start = clock(evidence.offset_seconds)
     elsewhere = int(np.delete(votes, win).max(initial=0))
     description = (
         f"Votes of the clip's "
         f"{_count(len(evidence.song_offsets_seconds), 'hash match', 'hash matches')} "
-        f"for where it starts in the song ({_clock(edges[0])} to {_clock(edges[-1])}): "
+        f"for where it starts in the song ({clock(edges[0])} to {clock(edges[-1])}): "
         f"{votes[win]} pile up at {start}, where the clip starts, "
         f"against at most {elsewhere} anywhere else"
     )
     body = [
         *_bars(plot, edges, votes, win),
         _win_label(plot, edges, votes, win, start),
-        *_x_axis(plot, _ticks(plot.x_range, _SONG_STEPS_SECONDS, 8), _clock),
+        *_x_axis(plot, _ticks(plot.x_range, _SONG_STEPS_SECONDS, 8), clock),
         *_y_axis(plot, _ticks(plot.y_range, _VOTE_STEPS, 4), lambda v: f"{v:g}"),
         f'<text class="axis-title" x="{_n(plot.left)}" y="{_n(plot.top - 14)}" '
         f'text-anchor="end" fill="{_INK}">votes</text>',
@@ -276,7 +278,7 @@ def _win_label(plot: _Plot, edges: np.ndarray, votes: np.ndarray, win: int, text
     centre = float(plot.x((edges[win] + edges[win + 1]) / 2))
     x = min(max(centre, plot.left + 14), plot.left + plot.width - 14)
     return (
-        f'<text class="win-label" x="{_n(x)}" y="{_n(plot.y(votes[win]) - 5)}" '
+        f'<text class="win-label" x="{_n(x)}" y="{_n(float(plot.y(votes[win])) - 5)}" '
         f'text-anchor="middle" font-weight="bold" fill="{_ACCENT}">{html.escape(text)}</text>'
     )
 
@@ -333,13 +335,6 @@ def _ticks(span: tuple[float, float], steps: Sequence[float], most: int) -> np.n
     low, high = span
     step = next((s for s in steps if (high - low) / s < most), steps[-1])
     return np.arange(math.ceil(low / step), math.floor(high / step) + 1) * step
-
-
-def _clock(seconds: float) -> str:
-    """``seconds`` as m:ss (or -m:ss), to the nearest second."""
-    total = round(seconds)
-    minutes, rest = divmod(abs(total), 60)
-    return f"{'-' if total < 0 else ''}{minutes}:{rest:02d}"
 
 
 def _count(n: int, noun: str, plural: str | None = None) -> str:

@@ -1,10 +1,13 @@
 """How a recognition is shown: the JSON shape shared by ``recognize --json`` and the API, and
-the words the web page uses."""
+the web page's result card with its words."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
+from .charts import constellation_svg, offset_histogram_svg
+from .intake import ClipRejected
 from .services import Recognition
 
 
@@ -53,6 +56,46 @@ ERROR_HINTS = {
 }
 
 
+class Card(StrEnum):
+    """Which result card the page shows; also the outcome the page's ``kazoom:outcome`` event
+    tells the microphone script."""
+
+    MATCH = "match"
+    NO_MATCH = "no-match"
+    #: No match yet in an interim microphone clip: the microphone goes on listening.
+    PENDING = "pending"
+    ERROR = "error"
+
+
+def result_card(result: Recognition, *, interim: bool) -> dict[str, object]:
+    """The template context of the card for ``result``: which ``card``, and what it shows."""
+    if result.match is None:
+        return {"card": Card.PENDING if interim else Card.NO_MATCH, "result": result}
+    context: dict[str, object] = {
+        "card": Card.MATCH,
+        "result": result,
+        "confidence_words": confidence_words(result.match.confidence),
+        "confidence_percent": round(result.match.confidence * 100),
+    }
+    if result.evidence is not None:
+        context["constellation_svg"] = constellation_svg(result.evidence)
+        context["histogram_svg"] = offset_histogram_svg(result.evidence)
+    return context
+
+
+def error_card(rejection: ClipRejected) -> dict[str, object]:
+    """The template context of the card for a clip that could not be recognised."""
+    return {
+        "card": Card.ERROR,
+        "error": {
+            "code": rejection.code,
+            "headline": ERROR_HEADLINES.get(rejection.code, "That clip could not be used"),
+            "message": rejection.message,
+            "hint": ERROR_HINTS.get(rejection.code, ""),
+        },
+    }
+
+
 def confidence_words(confidence: float) -> str:
     """A plain-words reading of a match's confidence."""
     if confidence >= 0.9:
@@ -60,9 +103,3 @@ def confidence_words(confidence: float) -> str:
     if confidence >= 0.75:
         return "Very likely"
     return "Likely"
-
-
-def minutes_seconds(seconds: float) -> str:
-    """``74.6`` → ``"1:15"`` (to the nearest second)."""
-    whole = max(0, round(seconds))
-    return f"{whole // 60}:{whole % 60:02d}"

@@ -3,9 +3,6 @@ render."""
 
 from __future__ import annotations
 
-import logging
-
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -13,58 +10,48 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
+from django_htmx.middleware import HtmxDetails
 
 from catalog.models import Song
-from fingerprints.wiring import engine_config, fingerprint_store
+from fingerprints.wiring import engine_config
 
-from .charts import constellation_svg, offset_histogram_svg
-from .clips import (
-    ClipLimits,
-    ClipRejected,
-    Source,
-    log_failure,
-    recognize_clip,
-    refuse_declared_size,
-)
-from .presenters import (
-    ERROR_HEADLINES,
-    ERROR_HINTS,
-    confidence_words,
-    recognition_json,
-)
-from .services import Recognition
+from .intake import ClipRejected, Source, clip_size_limit, recognize_clip
+from .presenters import error_card, recognition_json, result_card
 
-logger = logging.getLogger(__name__)
 SONGS_PER_PAGE = 25
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request that went through django-htmx's middleware."""
+
+    htmx: HtmxDetails
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "recognition/home.html", {"max_mb": _limits().max_bytes // 10**6})
+    return render(request, "recognition/home.html", _home_context())
 
 
 @require_POST
-def recognize_page(request: HttpRequest) -> HttpResponse:
+def recognize_page(request: HtmxHttpRequest) -> HttpResponse:
     """Recognise an uploaded or recorded clip; htmx gets the result card, others the page.
 
-    htmx responses also carry a ``kazoom:outcome`` event (match, no-match, pending or error)
-    that the microphone script listens for.
+    htmx responses also carry a ``kazoom:outcome`` event (the card shown: match, no-match,
+    pending or error) that the microphone script listens for.
     """
     source = Source.MICROPHONE if request.POST.get("source") == "microphone" else Source.UPLOAD
-    template = "recognition/_result.html" if request.htmx else "recognition/home.html"
+    interim = source == Source.MICROPHONE and request.POST.get("interim") == "1"
     try:
-        result = _recognize(request, source)
+        result = recognize_clip(request, source)
     except ClipRejected as rejection:
-        context, status, outcome = _error_context(rejection), rejection.status, "error"
+        context, status = error_card(rejection), rejection.status
     else:
-        context, status = _result_context(result), 200
-        context["interim"] = source == Source.MICROPHONE and request.POST.get("interim") == "1"
-        outcome = "match" if result.match else "pending" if context["interim"] else "no-match"
-    context["max_mb"] = _limits().max_bytes // 10**6
-    response = render(request, template, context, status=status)
+        context, status = result_card(result, interim=interim), 200
     if request.htmx:
-        trigger_client_event(response, "kazoom:outcome", {"outcome": outcome}, after="swap")
-    return response
+        response = render(request, "recognition/_result.html", context, status=status)
+        trigger_client_event(response, "kazoom:outcome", {"outcome": context["card"]}, after="swap")
+        return response
+    return render(request, "recognition/home.html", _home_context() | context, status=status)
 
 
 @csrf_exempt
@@ -73,7 +60,7 @@ def recognize_api(request: HttpRequest) -> JsonResponse:
     """``POST /api/recognize`` with multipart field ``audio``: the ``recognize --json`` shape,
     less server paths."""
     try:
-        result = _recognize(request, Source.API)
+        result = recognize_clip(request, Source.API)
     except ClipRejected as rejection:
         body = {"error": {"code": rejection.code, "message": rejection.message}}
         return JsonResponse(body, status=rejection.status)
@@ -81,7 +68,7 @@ def recognize_api(request: HttpRequest) -> JsonResponse:
 
 
 @require_GET
-def songs(request: HttpRequest) -> HttpResponse:
+def songs(request: HtmxHttpRequest) -> HttpResponse:
     """The catalog, searchable by title, artist and album, a page at a time."""
     query = request.GET.get("q", "").strip()
     found = Song.objects.select_related("artist", "album")
@@ -97,49 +84,9 @@ def songs(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _recognize(request: HttpRequest, source: str) -> Recognition:
-    limits = _limits()
-    declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    refuse_declared_size(declared, source=source, limits=limits)
-    config = engine_config()
-    try:
-        return recognize_clip(
-            request.FILES.get("audio"),
-            source=source,
-            limits=limits,
-            store=fingerprint_store(),
-            config=config,
-            explain=source != Source.API,
-        )
-    except ClipRejected:
-        raise
-    except Exception as error:
-        logger.exception("recognition failed")
-        log_failure(source, "server_error")
-        raise ClipRejected("server_error", "The recognition could not finish.", 500) from error
-
-
-def _limits() -> ClipLimits:
-    return ClipLimits(max_bytes=settings.KAZOOM_MAX_CLIP_BYTES)
-
-
-def _error_context(rejection: ClipRejected) -> dict[str, object]:
+def _home_context() -> dict[str, object]:
+    """What the page says of the clips it takes, and tells the microphone script."""
     return {
-        "error": {
-            "code": rejection.code,
-            "headline": ERROR_HEADLINES.get(rejection.code, "That clip could not be used"),
-            "message": rejection.message,
-            "hint": ERROR_HINTS.get(rejection.code, ""),
-        }
+        "clip_size_limit": clip_size_limit(),
+        "min_clip_seconds": engine_config().min_query_seconds,
     }
-
-
-def _result_context(result: Recognition) -> dict[str, object]:
-    context: dict[str, object] = {"result": result}
-    if result.match is not None:
-        context["confidence_words"] = confidence_words(result.match.confidence)
-        context["confidence_percent"] = round(result.match.confidence * 100)
-    if result.evidence is not None:
-        context["constellation_svg"] = constellation_svg(result.evidence)
-        context["histogram_svg"] = offset_histogram_svg(result.evidence)
-    return context

@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.contrib.messages import get_messages
-from django.http import HttpResponse
 from django.test import Client
 from django.test.client import encode_multipart
 from django.urls import reverse
@@ -26,6 +25,9 @@ from testsupport.codecs import write_audio
 from testsupport.commands import database_snapshot, run_command
 from testsupport.library import BOTH_DATABASES
 from testsupport.music import SAMPLE_RATE, synth_song
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 pytestmark = pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)
 
@@ -66,7 +68,7 @@ def _fields(title: str, artist: Artist) -> dict[str, Any]:
 
 def _post_file(
     client: Client, url: str, fields: dict[str, Any], file_name: str, content: bytes
-) -> HttpResponse:
+) -> Response:
     """POST ``fields`` and ``content`` as the audio file, named ``file_name`` verbatim.
 
     Built by hand because the test client strips any folder from a file's name; a browser
@@ -82,20 +84,18 @@ def _post_file(
     return client.post(url, body, content_type=f"multipart/form-data; boundary={_BOUNDARY}")
 
 
-def _upload(
-    client: Client, url: str, fields: dict[str, Any], seed: int, folder: Path
-) -> HttpResponse:
+def _upload(client: Client, url: str, fields: dict[str, Any], seed: int, folder: Path) -> Response:
     path = _song_file(folder, seed)
     return _post_file(client, url, fields, path.name, path.read_bytes())
 
 
-def _form_errors(response: HttpResponse) -> dict[str, list[str]]:
+def _form_errors(response: Response) -> dict[str, list[str]]:
     if response.context is None or "adminform" not in response.context:
         return {}
     return response.context["adminform"].form.errors
 
 
-def _messages(response: HttpResponse) -> list[str]:
+def _messages(response: Response) -> list[str]:
     return [str(message) for message in get_messages(response.wsgi_request)]
 
 
@@ -381,18 +381,19 @@ def test_reindex_action_refingerprints_and_names_each_failure(
         f"“{gone}” was not re-indexed: no such file ({gone.source_path}).",
     ]
     present_after, gone_after = Song.objects.get(pk=present.pk), Song.objects.get(pk=gone.pk)
+    assert present_after.indexed_at is not None and present.indexed_at is not None
     assert present_after.indexed_at > present.indexed_at
     assert gone_after.indexed_at == gone.indexed_at
     assert store.song_ids() == {song.pk for song in indexed_songs}
     assert store.count() == sum(Song.objects.values_list("fingerprint_count", flat=True))
 
 
-def _delete_one(client: Client, songs: list[Song]) -> HttpResponse:
+def _delete_one(client: Client, songs: list[Song]) -> Response:
     url = reverse("admin:catalog_song_delete", args=[songs[0].pk])
     return client.post(url, {"post": "yes"})
 
 
-def _delete_two_in_bulk(client: Client, songs: list[Song]) -> HttpResponse:
+def _delete_two_in_bulk(client: Client, songs: list[Song]) -> Response:
     selected = [song.pk for song in songs[:2]]
     return client.post(
         reverse(CHANGELIST_URL),
@@ -402,7 +403,7 @@ def _delete_two_in_bulk(client: Client, songs: list[Song]) -> HttpResponse:
 
 @pytest.mark.parametrize("delete", [_delete_one, _delete_two_in_bulk])
 def test_deleting_songs_removes_their_fingerprints(
-    delete: Callable[[Client, list[Song]], HttpResponse],
+    delete: Callable[[Client, list[Song]], Response],
     admin_client: Client,
     indexed_songs: list[Song],
     store: FingerprintStore,
@@ -451,7 +452,7 @@ def test_artist_and_album_pages_list_their_songs(
     assert song_url in artist_page.content.decode() and song_url in album_page.content.decode()
 
 
-def _inline_songs(response: HttpResponse) -> list[str]:
+def _inline_songs(response: Response) -> list[str]:
     """The songs an inline lists; it offers no empty forms to add one."""
     [inline] = response.context["inline_admin_formsets"]
     assert inline.formset.extra_forms == [] and not inline.has_add_permission

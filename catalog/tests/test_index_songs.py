@@ -1,10 +1,14 @@
+"""``manage.py index_songs``: files and folders into the catalog, with a summary."""
+
 from __future__ import annotations
 
+import io
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from catalog.models import Artist, Song
 from fingerprints.store import FingerprintStore
@@ -87,7 +91,9 @@ def test_skips_files_already_indexed_and_reindexes_on_request(
     assert forced.exit_code == 0
     song = Song.objects.get(title=song_library.songs[0].title)
     assert Song.objects.count() == 5
-    assert song.indexed_at > next(s[3] for s in before["songs"] if s[0] == song.pk)
+    songs_before = before["songs"]
+    assert isinstance(songs_before, list) and song.indexed_at is not None
+    assert song.indexed_at > next(s[3] for s in songs_before if s[0] == song.pk)
     assert store.count() == sum(Song.objects.values_list("fingerprint_count", flat=True))
 
 
@@ -110,6 +116,8 @@ def test_parallel_workers_store_the_same_fingerprints(song_library: SongLibrary)
 
     run_command("index_songs", "--workers", "1", str(song_library.folder))
     serial = database_snapshot()["fingerprints"]
+
+    assert isinstance(serial, list) and isinstance(parallel, list)
 
     by_title = dict(Song.objects.values_list("pk", "title"))
     assert len(serial) == len(parallel) > 0
@@ -179,3 +187,21 @@ def test_song_id_refuses_an_unknown_song_and_a_file_indexed_as_another(
     assert unknown.exit_code == 1 and "no song with id 999" in unknown.stderr
     assert taken.exit_code == 1 and "already indexed as song" in taken.stderr
     assert database_snapshot() == before
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_on_a_terminal_a_progress_bar_redraws_in_place_below_the_lines(tmp_path: Path) -> None:
+    for seed in (14, 15):
+        write_audio(tmp_path / f"song{seed}.flac", synth_song(seed, seconds=8), SAMPLE_RATE)
+    out, err = _Terminal(), _Terminal()
+
+    call_command("index_songs", str(tmp_path), stdout=out, stderr=err)
+
+    assert out.getvalue().count("indexed: ") == 2
+    bar = err.getvalue()
+    assert "\rindexing: 100%" in bar and "2/2" in bar
+    assert bar.count("\n") == 1  # the bar's redraws add no lines; it ends with one

@@ -6,6 +6,7 @@ Listen flow runs end to end: Web Audio capture, WAV encoding, htmx posts, result
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -112,13 +113,34 @@ def test_a_refused_microphone_says_so_and_upload_still_works(
     page.goto("/")
     page.click("#listen")
 
-    expect(page.locator('#result [data-code="NotAllowedError"]')).to_contain_text("refused")
+    refused = page.locator('#result [data-code="NotAllowedError"]')
+    expect(refused.locator("h2")).to_have_text("Microphone access was refused")
+    expect(refused).to_have_attribute("data-outcome", "error")
     page.set_input_files(
         "#audio-file", str(write_clip(tmp_path / "c.wav", indexed.songs[0].samples))
     )
     expect(page.locator('#result [data-outcome="match"] .song-title')).to_have_text(
         indexed.songs[0].title
     )
+    context.close()
+
+
+def test_without_a_secure_connection_listening_says_so(browsers: dict, live_server) -> None:  # noqa: ANN001
+    context = browsers["listening"].new_context(base_url=live_server.url)
+    # What a page served over plain http (not localhost) sees.
+    context.add_init_script("Object.defineProperty(navigator, 'mediaDevices', {value: undefined})")
+    page = context.new_page()
+    page.goto("/")
+    page.click("#listen")
+
+    card = page.locator("#result article")
+    expect(card).to_have_class("card problem")
+    expect(card).to_have_attribute("data-outcome", "error")
+    expect(card).to_have_attribute("data-code", "insecure")
+    expect(card.locator("h2")).to_have_text("Listening needs a secure connection")
+    expect(card.locator("p")).to_have_text(re.compile("^Open Kazoom over https"))
+    expect(page.locator("#listen-message")).to_have_text("Listening needs a secure connection.")
+    expect(page.locator("#listen")).to_have_attribute("aria-pressed", "false")
     context.close()
 
 

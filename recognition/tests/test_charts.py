@@ -7,6 +7,7 @@ import io
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -95,21 +96,28 @@ def _text(root: ET.Element, tag: str) -> str:
     return element.text
 
 
+def _number(element: ET.Element, attribute: str) -> float:
+    value = element.get(attribute)
+    assert value is not None, f"no {attribute}"
+    return float(value)
+
+
 def _axis_labels(root: ET.Element, axis: str) -> list[str]:
-    [group] = [g for g in _all(root, "g", "axis-labels") if axis in g.get("class").split()]
+    [group] = [g for g in _all(root, "g", "axis-labels") if axis in g.get("class", "").split()]
     return [t.text or "" for t in group]
 
 
 def _png(root: ET.Element) -> Image.Image:
     [image] = root.iter(f"{SVG}image")
     prefix = "data:image/png;base64,"
-    assert image.get("href", "").startswith(prefix)
-    return Image.open(io.BytesIO(base64.b64decode(image.get("href")[len(prefix) :])))
+    href = image.get("href", "")
+    assert href.startswith(prefix)
+    return Image.open(io.BytesIO(base64.b64decode(href.removeprefix(prefix))))
 
 
 def _bar_heights(root: ET.Element) -> tuple[float, list[float]]:
     [win] = _all(root, "rect", "win")
-    return float(win.get("height")), [float(b.get("height")) for b in _all(root, "rect", "bar")]
+    return _number(win, "height"), [_number(b, "height") for b in _all(root, "rect", "bar")]
 
 
 @pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)
@@ -153,9 +161,9 @@ def test_pictures_of_a_ten_second_clip_stay_small(explain: Explain) -> None:
     assert len(offset_histogram_svg(evidence).encode()) < 10_000
 
 
-def _evidence(**fields: object) -> MatchEvidence:
+def _evidence(**fields: Any) -> MatchEvidence:
     """Hand-made evidence: 100 frames at 10 per second, FFT bins 10–59 of 20 Hz."""
-    defaults: dict[str, object] = {
+    defaults: dict[str, Any] = {
         "spectrogram_db": np.full((50, 100), -80.0),
         "min_bin": 10,
         "hz_per_bin": 20.0,
@@ -176,7 +184,8 @@ def _evidence(**fields: object) -> MatchEvidence:
 
 def _box(root: ET.Element) -> tuple[float, float, float, float]:
     [image] = root.iter(f"{SVG}image")
-    return tuple(float(image.get(a)) for a in ("x", "y", "width", "height"))
+    x, y, width, height = (_number(image, a) for a in ("x", "y", "width", "height"))
+    return x, y, width, height
 
 
 def test_peaks_land_on_their_spectrogram_cells() -> None:
@@ -186,7 +195,7 @@ def test_peaks_land_on_their_spectrogram_cells() -> None:
     def expected(frame: int, fft_bin: int) -> tuple[float, float]:
         return x + (frame + 0.5) / 100 * width, y + height - (fft_bin - 10 + 0.5) / 50 * height
 
-    dots = [float(c.get(a)) for c in _in_group(root, "peaks", "circle") for a in ("cx", "cy")]
+    dots = [_number(c, a) for c in _in_group(root, "peaks", "circle") for a in ("cx", "cy")]
     [line] = _pair_lines(root)
     assert dots == pytest.approx([*expected(0, 10), *expected(99, 59), *expected(40, 30)], abs=0.06)
     assert line == pytest.approx([*expected(0, 10), *expected(99, 59)], abs=0.06)
@@ -194,8 +203,8 @@ def test_peaks_land_on_their_spectrogram_cells() -> None:
 
 def _ticks(root: ET.Element, axis: str) -> dict[str, float]:
     """Tick label → position of its tick mark along the axis (the first line is the axis)."""
-    [group] = [g for g in _all(root, "g", "axis") if axis in g.get("class").split()]
-    marks = [float(line.get(f"{axis}1")) for line in group][1:]
+    [group] = [g for g in _all(root, "g", "axis") if axis in g.get("class", "").split()]
+    marks = [_number(line, f"{axis}1") for line in group][1:]
     return dict(zip(_axis_labels(root, axis), marks, strict=True))
 
 

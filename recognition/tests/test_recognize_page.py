@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
 from django.test import Client
 
+from fingerprints.config import EngineConfig
 from recognition.models import RecognitionAttempt
 from testsupport.badfiles import empty_file, text_renamed_mp3
 from testsupport.codecs import write_audio
@@ -16,30 +19,39 @@ from testsupport.excerpts import write_clip
 from testsupport.library import BOTH_DATABASES, SongLibrary
 from testsupport.music import SAMPLE_RATE
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
 pytestmark = pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)
-HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-def _post(client: Client, path: Path | None, *, htmx: bool = True, **fields: str):  # noqa: ANN202
+def _post(client: Client, path: Path | None, *, htmx: bool = True, **fields: str) -> Response:
     data: dict[str, object] = {"source": "upload", **fields}
+    headers = {"HX-Request": "true"} if htmx else {}
     if path is None:
-        return client.post("/recognize", data, **(HTMX if htmx else {}))
+        return client.post("/recognize", data, headers=headers)
     with path.open("rb") as audio:
         data["audio"] = audio
-        return client.post("/recognize", data, **(HTMX if htmx else {}))
+        return client.post("/recognize", data, headers=headers)
 
 
-def _outcome(response) -> str:  # noqa: ANN001
+def _outcome(response: Response) -> str:
     return json.loads(response["HX-Trigger-After-Swap"])["kazoom:outcome"]["outcome"]
 
 
-def test_home_offers_listen_and_upload(client: Client) -> None:
+def test_home_offers_listen_and_upload(client: Client, config: EngineConfig) -> None:
     page = client.get("/").content.decode()
 
     assert 'id="listen"' in page and "Listen" in page
     assert 'hx-post="/recognize"' in page and 'type="file" name="audio"' in page
     assert "django_htmx/htmx-2.min.js" in page
     assert "kazoom/listen.js" in page
+    assert f'data-min-seconds="{config.min_query_seconds:g}"' in page
+    # The microphone script's copy of the error card, for it to fill in.
+    template = re.search(r'<template id="problem-card">(.*?)</template>', page, re.DOTALL)
+    assert template is not None
+    assert '<article class="card problem" data-outcome="error" data-code="">' in template[1]
+    assert "<h2></h2>" in template[1] and "<p></p>" in template[1]
 
 
 def test_an_uploaded_clip_shows_its_song_with_the_evidence(
@@ -56,9 +68,12 @@ def test_an_uploaded_clip_shows_its_song_with_the_evidence(
     assert "at <strong>0:12</strong>" in page
     assert "<meter" in page and "Why this match?" in page and page.count("<svg") == 2
     attempt = RecognitionAttempt.objects.get()
+    assert attempt.song is not None
     assert (attempt.source, attempt.outcome, attempt.song.title) == ("upload", "match", song.title)
     assert attempt.offset_seconds == pytest.approx(12.0, abs=0.25)
-    assert attempt.confidence > 0.5 and attempt.elapsed_ms > 0 and attempt.clip_seconds > 4.9
+    assert attempt.confidence is not None and attempt.confidence > 0.5
+    assert attempt.elapsed_ms is not None and attempt.elapsed_ms > 0
+    assert attempt.clip_seconds is not None and attempt.clip_seconds > 4.9
 
 
 def test_without_htmx_the_whole_page_comes_back_with_the_result(

@@ -1,20 +1,23 @@
 // Kazoom's microphone: records in the browser (Web Audio), encodes the audio so far as WAV and
 // posts it through the hidden htmx form at about 3, 6 and 10 seconds, stopping at the first
 // answer that is not "still listening". The server sends the outcome back as a `kazoom:outcome`
-// event (HX-Trigger-After-Swap), so this module never parses the result card.
+// event (HX-Trigger-After-Swap), so this module never parses the result card. Its own problems
+// (no microphone, no permission, no connection) fill in the page's copy of the error card.
 
 const CHECKPOINTS_SECONDS = [3, 6, 10];
-const MIN_SECONDS = 1;
 
 const button = document.getElementById("listen");
 const label = button.querySelector(".listen-label");
 const form = document.getElementById("mic-form");
+// The shortest clip the server recognises: the engine config's min_query_seconds.
+const MIN_SECONDS = Number(form.dataset.minSeconds);
 const fileInput = form.querySelector('input[type="file"]');
 const interimInput = form.querySelector('input[name="interim"]');
 const message = document.getElementById("listen-message");
 const levelBar = document.getElementById("level");
 const elapsedText = document.getElementById("elapsed");
 const result = document.getElementById("result");
+const problemCard = document.getElementById("problem-card");
 
 // The capture processor runs on the audio thread; it only hands each block of samples over.
 const CAPTURE_PROCESSOR = `
@@ -28,14 +31,16 @@ class KazoomCapture extends AudioWorkletProcessor {
 registerProcessor("kazoom-capture", KazoomCapture);
 `;
 
+// What to say about each problem: a headline and what to try next.
 const PROBLEMS = {
-  NotAllowedError: ["Microphone access was refused", "Allow the microphone for this site in your browser's settings, or upload a recording instead."],
-  SecurityError: ["Microphone access was refused", "Allow the microphone for this site in your browser's settings, or upload a recording instead."],
-  NotFoundError: ["No microphone found", "Plug in or enable a microphone, or upload a recording instead."],
-  NotReadableError: ["The microphone is busy", "Another application may be using it. Close it and try again, or upload a recording."],
+  refused: ["Microphone access was refused", "Allow the microphone for this site in your browser's settings, or upload a recording instead."],
+  missing: ["No microphone found", "Plug in or enable a microphone, or upload a recording instead."],
+  busy: ["The microphone is busy", "Another application may be using it. Close it and try again, or upload a recording."],
   insecure: ["Listening needs a secure connection", "Open Kazoom over https (or on localhost) to use the microphone, or upload a recording."],
   network: ["Kazoom could not be reached", "Check your connection and try again."],
 };
+// The problem behind each error getUserMedia throws; any other error counts as NotReadableError.
+const MICROPHONE_ERRORS = { NotAllowedError: "refused", SecurityError: "refused", NotFoundError: "missing", NotReadableError: "busy" };
 
 let session = null;
 
@@ -58,7 +63,8 @@ async function start() {
       audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false },
     });
   } catch (error) {
-    showProblem(error.name in PROBLEMS ? error.name : "NotReadableError");
+    const code = error.name in MICROPHONE_ERRORS ? error.name : "NotReadableError";
+    showProblem(MICROPHONE_ERRORS[code], code);
     return;
   }
   const context = new AudioContext();
@@ -150,17 +156,13 @@ function drawMeter() {
   requestAnimationFrame(drawMeter);
 }
 
-function showProblem(kind) {
-  const [headline, hint] = PROBLEMS[kind];
-  const card = document.createElement("article");
-  card.className = "card problem";
-  card.dataset.outcome = "error";
-  card.dataset.code = kind;
-  const title = document.createElement("h2");
-  title.textContent = headline;
-  const text = document.createElement("p");
-  text.textContent = hint;
-  card.append(title, text);
+// The error card the server renders, from the page's <template> of it; `code` is its data-code.
+function showProblem(problem, code = problem) {
+  const [headline, hint] = PROBLEMS[problem];
+  const card = problemCard.content.firstElementChild.cloneNode(true);
+  card.dataset.code = code;
+  card.querySelector("h2").textContent = headline;
+  card.querySelector("p").textContent = hint;
   result.replaceChildren(card);
   message.textContent = headline + ".";
 }

@@ -6,10 +6,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 from tqdm import tqdm
 
-from catalog.indexing import Indexer, Outcome, Status
+from catalog.indexing import FileReport, Indexer, Status
 from catalog.models import Song
 
 
@@ -37,60 +37,59 @@ class Command(BaseCommand):
         indexer = Indexer.from_settings()
         started = time.perf_counter()
         if options["song_id"] is not None:
-            outcomes = [self._index_into_song(indexer, options["song_id"], options["paths"])]
+            reports = [self._index_into_song(indexer, options["song_id"], options["paths"])]
         else:
-            outcomes = self._index_all(indexer, options)
-        self._summarise(outcomes, time.perf_counter() - started)
+            reports = self._index_all(indexer, options)
+        self._summarise(reports, time.perf_counter() - started)
 
-    def _index_into_song(self, indexer: Indexer, song_id: int, paths: list[Path]) -> Outcome:
+    def _index_into_song(self, indexer: Indexer, song_id: int, paths: list[Path]) -> FileReport:
         if len(paths) != 1:
             raise CommandError("--song-id takes exactly one file")
         song = Song.objects.filter(pk=song_id).first()
         if song is None:
             raise CommandError(f"there is no song with id {song_id}")
-        outcome = indexer.index_into(song, paths[0])
-        self._report(outcome)
-        return outcome
+        report = indexer.index_into(song, paths[0])
+        self._report(report)
+        return report
 
-    def _index_all(self, indexer: Indexer, options: dict[str, Any]) -> list[Outcome]:
+    def _index_all(self, indexer: Indexer, options: dict[str, Any]) -> list[FileReport]:
         if options["workers"] < 1:
             raise CommandError("--workers must be at least 1")
         plan = indexer.plan(options["paths"], reindex=options["reindex"])
-        for outcome in plan.settled:
-            self._report(outcome)
-        outcomes = list(plan.settled)
+        for report in plan.settled:
+            self._report(report)
+        reports = list(plan.settled)
         results = indexer.run(plan, workers=options["workers"])
-        # tqdm draws on the raw stream: Django's OutputWrapper would end each redraw with a newline.
         bar = tqdm(
             results,
             total=len(plan.to_index),
             desc="indexing",
             unit=" file",
-            file=self.stderr._out,
-            disable=None,
+            file=_AsWritten(self.stderr),
+            disable=None,  # no bar where stderr is not a terminal
         )
         with bar:
-            for outcome in bar:
-                self._report(outcome)
-                outcomes.append(outcome)
-        return outcomes
+            for report in bar:
+                bar.clear()  # each file's line goes above the bar, which is drawn again below it
+                self._report(report)
+                bar.refresh()
+                reports.append(report)
+        return reports
 
-    def _report(self, outcome: Outcome) -> None:
-        if outcome.status is Status.FAILED:
-            tqdm.write(f"error: {outcome.path}: {outcome.message}", file=self.stderr._out)
-        elif outcome.message:
-            tqdm.write(
-                f"{outcome.status.value}: {outcome.path}: {outcome.message}", file=self.stdout._out
-            )
+    def _report(self, report: FileReport) -> None:
+        if report.status is Status.FAILED:
+            self.stderr.write(f"error: {report.path}: {report.message}")
+        elif report.message:
+            self.stdout.write(f"{report.status.value}: {report.path}: {report.message}")
         else:
-            tqdm.write(f"{outcome.status.value}: {outcome.path}", file=self.stdout._out)
+            self.stdout.write(f"{report.status.value}: {report.path}")
 
-    def _summarise(self, outcomes: list[Outcome], seconds: float) -> None:
-        indexed = [o for o in outcomes if o.status is Status.INDEXED]
-        skipped = sum(o.status is Status.SKIPPED for o in outcomes)
-        failed = sum(o.status is Status.FAILED for o in outcomes)
-        audio_seconds = sum(o.duration_seconds for o in indexed)
-        fingerprints = sum(o.fingerprints for o in indexed)
+    def _summarise(self, reports: list[FileReport], seconds: float) -> None:
+        indexed = [r for r in reports if r.status is Status.INDEXED]
+        skipped = sum(r.status is Status.SKIPPED for r in reports)
+        failed = sum(r.status is Status.FAILED for r in reports)
+        audio_seconds = sum(r.duration_seconds for r in indexed)
+        fingerprints = sum(r.fingerprints for r in indexed)
         speed = audio_seconds / seconds if seconds > 0 else 0.0
         self.stdout.write(
             f"{len(indexed)} song(s) indexed, {audio_seconds / 3600:.2f} h of audio, "
@@ -99,3 +98,25 @@ class Command(BaseCommand):
         )
         if failed:
             raise CommandError(f"{failed} file(s) could not be indexed")
+
+
+class _AsWritten:
+    """A command's output as the file tqdm draws its bar on: each write goes out as it is,
+    without the newline (and error colour) that OutputWrapper adds, so the bar redraws in
+    place."""
+
+    def __init__(self, output: OutputWrapper) -> None:
+        self._output = output
+
+    def write(self, text: str) -> None:
+        self._output.write(text, style_func=_unstyled, ending="")
+
+    def flush(self) -> None:
+        self._output.flush()
+
+    def isatty(self) -> bool:
+        return self._output.isatty()
+
+
+def _unstyled(text: str) -> str:
+    return text

@@ -9,9 +9,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from catalog.timecodes import clock
 from fingerprints.errors import AudioError
 from fingerprints.wiring import engine_config, fingerprint_store
-from recognition.presenters import minutes_seconds, recognition_json
+from recognition.presenters import recognition_json
 from recognition.services import Recognition, recognize
 
 
@@ -57,7 +58,8 @@ def _describe(result: Recognition) -> str:
         return f"no match {timing}"
     song = result.match.song
     album = f" ({song.album.title})" if song.album else ""
-    position = minutes_seconds(result.match.offset_seconds)
+    # As on the web page: a clip that starts just before its song is at 0:00.
+    position = clock(max(result.match.offset_seconds, 0.0))
     return (
         f"{song.title} — {song.artist.name}{album} at {position}, "
         f"confidence {result.match.confidence:.2f}, "

@@ -1,0 +1,10 @@
+"""Times as people read them."""
+
+from __future__ import annotations
+
+
+def clock(seconds: float) -> str:
+    """``seconds`` as m:ss to the nearest second: ``74.6`` → ``"1:15"``, ``-3.2`` → ``"-0:03"``."""
+    total = round(seconds)
+    minutes, rest = divmod(abs(total), 60)
+    return f"{'-' if total < 0 else ''}{minutes}:{rest:02d}"

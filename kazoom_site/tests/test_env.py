@@ -1,0 +1,96 @@
+"""Typed environment values for the settings: defaults, accepted spellings, clear refusals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from kazoom_site.env import env_bool, env_choice, env_int, env_list, env_path
+
+NAME = "KAZOOM_TEST_VALUE"
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
+    return lambda value: monkeypatch.setenv(NAME, value)
+
+
+@pytest.mark.parametrize("value", ["1", "true", "True", "YES", "on", " on "])
+def test_env_bool_reads_true(value: str, env: Callable[[str], None]) -> None:
+    env(value)
+    assert env_bool(NAME, False) is True
+
+
+@pytest.mark.parametrize("value", ["0", "false", "FALSE", "no", "Off"])
+def test_env_bool_reads_false(value: str, env: Callable[[str], None]) -> None:
+    env(value)
+    assert env_bool(NAME, True) is False
+
+
+def test_env_int_reads_a_whole_number(env: Callable[[str], None]) -> None:
+    env("20971520")
+    assert env_int(NAME, 1) == 20971520
+
+
+def test_env_list_strips_items_and_drops_empty_ones(env: Callable[[str], None]) -> None:
+    env("kazoom.example.org, localhost,,")
+    assert env_list(NAME, ["x"]) == ["kazoom.example.org", "localhost"]
+
+
+def test_env_path_is_made_absolute(
+    env: Callable[[str], None], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    env("data")
+    assert env_path(NAME, Path("/elsewhere")) == tmp_path.resolve() / "data"
+
+
+def test_env_choice_takes_any_case(env: Callable[[str], None]) -> None:
+    env("warning")
+    assert env_choice(NAME, "INFO", ["INFO", "WARNING"]) == "WARNING"
+
+
+READERS: dict[str, tuple[Callable[[str, Any], Any], Any]] = {
+    "bool": (env_bool, True),
+    "int": (env_int, 7),
+    "list": (env_list, ["a"]),
+    "path": (env_path, Path("/srv/kazoom")),
+    "choice": (lambda name, default: env_choice(name, default, ["INFO"]), "INFO"),
+}
+
+
+@pytest.mark.parametrize("reader", READERS)
+@pytest.mark.parametrize("value", [None, "", "  "], ids=["unset", "empty", "blank"])
+def test_unset_or_blank_is_the_default(
+    reader: str, value: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read, default = READERS[reader]
+    if value is None:
+        monkeypatch.delenv(NAME, raising=False)
+    else:
+        monkeypatch.setenv(NAME, value)
+    assert read(NAME, default) == default
+
+
+@pytest.mark.parametrize(
+    ("read", "value", "accepted"),
+    [
+        (lambda: env_bool(NAME, True), "maybe", "1/0, true/false, yes/no or on/off"),
+        (lambda: env_int(NAME, 1), "20MB", "a whole number"),
+        (lambda: env_choice(NAME, "INFO", ["INFO", "DEBUG"]), "loud", "one of INFO, DEBUG"),
+    ],
+    ids=["bool", "int", "choice"],
+)
+def test_an_unreadable_value_is_refused_naming_the_variable(
+    read: Callable[[], object], value: str, accepted: str, env: Callable[[str], None]
+) -> None:
+    env(value)
+
+    with pytest.raises(ImproperlyConfigured) as refused:
+        read()
+
+    assert str(refused.value) == f"environment variable {NAME}={value!r}: expected {accepted}"

@@ -1,0 +1,76 @@
+"""Starting Kazoom the way a person does, in a fresh process: a fresh data directory, settings
+checked before anything runs, logs on the console."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _manage(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """``manage.py args`` in a fresh process with its own data directory and ``env``."""
+    environment = {**os.environ, "KAZOOM_DATA_DIR": str(data_dir), **env}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=REPO,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_migrate_creates_a_fresh_data_directory(tmp_path: Path) -> None:
+    data = tmp_path / "new" / "data"
+
+    default = _manage("migrate", "--verbosity", "0", data_dir=data)
+    fingerprints = _manage(
+        "migrate", "--database", "fingerprints", "--verbosity", "0", data_dir=data
+    )
+
+    assert default.returncode == fingerprints.returncode == 0, default.stderr + fingerprints.stderr
+    assert (data / "kazoom.sqlite3").is_file() and (data / "fingerprints.sqlite3").is_file()
+    assert (data / "staticfiles").is_dir()
+
+
+def test_check_fails_on_a_bad_kazoom_setting(tmp_path: Path) -> None:
+    (tmp_path / "bad_settings.py").write_text(
+        "from kazoom_site.settings import *  # noqa: F403\nKAZOOM = {'no_such_setting': 1}\n"
+    )
+
+    run = _manage(
+        "check",
+        data_dir=tmp_path / "data",
+        DJANGO_SETTINGS_MODULE="bad_settings",
+        PYTHONPATH=os.pathsep.join([str(tmp_path), str(REPO)]),
+    )
+
+    assert run.returncode != 0
+    assert "fingerprints.E001" in run.stderr and "no_such_setting" in run.stderr
+
+
+def test_an_unreadable_environment_value_stops_start_up_naming_it(tmp_path: Path) -> None:
+    run = _manage("check", data_dir=tmp_path / "data", DJANGO_DEBUG="maybe")
+
+    assert run.returncode != 0
+    assert "ImproperlyConfigured: environment variable DJANGO_DEBUG='maybe'" in run.stderr
+
+
+def test_without_debug_request_errors_and_recognition_logs_reach_the_console(
+    tmp_path: Path,
+) -> None:
+    code = (
+        "import logging; "
+        "logging.getLogger('django.request').error('a request failed'); "
+        "logging.getLogger('recognition.intake').error('a recognition failed')"
+    )
+
+    run = _manage("shell", "-c", code, data_dir=tmp_path / "data", DJANGO_DEBUG="0")
+
+    assert run.returncode == 0, run.stderr
+    assert "ERROR django.request: a request failed" in run.stderr
+    assert "ERROR recognition.intake: a recognition failed" in run.stderr

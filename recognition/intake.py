@@ -1,0 +1,104 @@
+"""Taking in a clip sent over the web (the page or the API): its checks, its recognition and
+its one entry in the log of recognition attempts."""
+
+from __future__ import annotations
+
+import logging
+from typing import BinaryIO, cast
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.template.defaultfilters import filesizeformat
+
+from fingerprints.errors import AudioError
+from fingerprints.wiring import engine_config, fingerprint_store
+
+from .models import RecognitionAttempt
+from .services import Recognition, recognize
+
+logger = logging.getLogger(__name__)
+
+Source = RecognitionAttempt.Source
+Outcome = RecognitionAttempt.Outcome
+
+#: A request's declared body may exceed the clip limit by this much: the form's other fields.
+OTHER_FIELDS_BYTES = 64 * 1024
+
+
+class ClipRejected(Exception):
+    """A clip that cannot be recognised, with what to tell the person and the HTTP status."""
+
+    def __init__(self, code: str, message: str, status: int) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+def clip_size_limit() -> str:
+    """The largest clip accepted, in the words both the page and the refusal use."""
+    return filesizeformat(settings.KAZOOM_MAX_CLIP_BYTES)
+
+
+def recognize_clip(request: HttpRequest, source: Source) -> Recognition:
+    """Check and recognise the clip in the request's ``audio`` field, and log the attempt.
+
+    Exactly one RecognitionAttempt is logged whatever happens. Raises ClipRejected, once it is
+    logged, when the clip is missing, too big or not usable audio, or when recognition failed.
+    The page is given the evidence for its *why this match* pictures; the API is not.
+    """
+    try:
+        result = _recognize(request, explain=source != Source.API)
+    except ClipRejected as rejection:
+        _log_failure(source, rejection.code)
+        raise
+    except Exception as error:
+        logger.exception("recognition failed")
+        _log_failure(source, "server_error")
+        raise ClipRejected("server_error", "The recognition could not finish.", 500) from error
+    _log_recognition(source, result)
+    return result
+
+
+def _recognize(request: HttpRequest, *, explain: bool) -> Recognition:
+    # The declared size is checked before the body is read.
+    declared_bytes = int(request.META.get("CONTENT_LENGTH") or 0)
+    if declared_bytes > settings.KAZOOM_MAX_CLIP_BYTES + OTHER_FIELDS_BYTES:
+        raise _too_big(declared_bytes)
+    upload = request.FILES.get("audio")
+    if upload is None:
+        raise ClipRejected("no_file", "No audio was sent: choose a file or use Listen.", 400)
+    if upload.size is not None and upload.size > settings.KAZOOM_MAX_CLIP_BYTES:
+        raise _too_big(upload.size)
+    # Django keeps an upload as bytes, in memory or in a temporary file.
+    audio = cast(BinaryIO, upload.file)
+    try:
+        return recognize(audio, store=fingerprint_store(), config=engine_config(), explain=explain)
+    except AudioError as error:
+        raise ClipRejected(error.code, str(error), 400) from error
+
+
+def _too_big(size_bytes: int) -> ClipRejected:
+    return ClipRejected(
+        "too_big",
+        f"The file is {filesizeformat(size_bytes)}; clips of up to {clip_size_limit()} are "
+        "accepted. A few seconds of audio is enough.",
+        413,
+    )
+
+
+def _log_recognition(source: Source, result: Recognition) -> None:
+    match = result.match
+    RecognitionAttempt.objects.create(
+        source=source,
+        outcome=Outcome.MATCH if match else Outcome.NO_MATCH,
+        clip_seconds=result.query_seconds,
+        song=match.song if match else None,
+        confidence=match.confidence if match else None,
+        offset_seconds=match.offset_seconds if match else None,
+        elapsed_ms=result.elapsed_ms,
+    )
+
+
+def _log_failure(source: Source, code: str) -> None:
+    RecognitionAttempt.objects.create(source=source, outcome=Outcome.ERROR, error_code=code)
