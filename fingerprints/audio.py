@@ -27,7 +27,8 @@ import soxr
 
 from .errors import EmptyFile, MissingFile, NotAudio, TruncatedAudio
 
-Source = str | os.PathLike[str] | BinaryIO
+#: What can be decoded: a path, or a binary file object open for reading.
+AudioInput = str | os.PathLike[str] | BinaryIO
 
 #: Seconds of source audio decoded per block.
 _BLOCK_SECONDS = 10
@@ -60,7 +61,7 @@ class _Stream:
 
 
 def decode_audio(
-    source: Source, *, sample_rate: int, max_seconds: float | None = None
+    source: AudioInput, *, sample_rate: int, max_seconds: float | None = None
 ) -> DecodedAudio:
     """Decode ``source`` (a path or a binary file object) to mono float32 at ``sample_rate``.
 
@@ -78,7 +79,7 @@ def decode_audio(
     return DecodedAudio(samples, sample_rate, complete)
 
 
-def _check_not_empty(source: Source) -> None:
+def _check_not_empty(source: AudioInput) -> None:
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         if not path.is_file():
@@ -91,7 +92,7 @@ def _check_not_empty(source: Source) -> None:
         raise EmptyFile("the file is empty (0 bytes)")
 
 
-def _open_soundfile(source: Source) -> _Stream | None:
+def _open_soundfile(source: AudioInput) -> _Stream | None:
     _rewind(source)
     try:
         handle = sf.SoundFile(source)
@@ -122,7 +123,7 @@ def _soundfile_blocks(handle: sf.SoundFile) -> Generator[np.ndarray, None, None]
             yield _average(block.T)
 
 
-def _open_pyav(source: Source) -> _Stream:
+def _open_pyav(source: AudioInput) -> _Stream:
     container = _open_container(source)
     if not container.streams.audio:
         container.close()
@@ -134,7 +135,7 @@ def _open_pyav(source: Source) -> _Stream:
     )
 
 
-def _open_container(source: Source) -> av.container.InputContainer:
+def _open_container(source: AudioInput) -> av.container.InputContainer:
     _rewind(source)
     try:
         return av.open(source if not isinstance(source, os.PathLike) else os.fspath(source))
@@ -213,6 +214,6 @@ def _check_not_truncated(stream: _Stream, consumed: int, complete: bool) -> None
         )
 
 
-def _rewind(source: Source) -> None:
+def _rewind(source: AudioInput) -> None:
     if not isinstance(source, (str, os.PathLike)):
         source.seek(0)

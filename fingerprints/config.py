@@ -84,7 +84,7 @@ class EngineConfig:
     #: case. 4 gained 0.4–0.8 points more, but took 24–26 ms median on the 408 clips of 5 s of
     #: the seed-3 grid, against 22 ms at 3 and 18–20 ms at 2, and a quarter of audfprint's
     #: time is the budget (see ``bench/``).
-    query_shifts: int = 3
+    query_phases: int = 3
     #: Long signals are analysed in chunks of this length (bounded memory); chunks overlap by
     #: enough frames that the result is identical to analysing the whole signal at once.
     #: 30 s rather than 60 s: a chunk's arrays stay in the caches, and 10 tracks were
@@ -203,8 +203,8 @@ class EngineConfig:
             raise ValueError("need 1 <= target_min_frames <= target_max_frames")
         if self.neighbourhood_bins % 2 == 0 or self.neighbourhood_frames % 2 == 0:
             raise ValueError("a peak neighbourhood must be an odd number of bins and frames")
-        if not 1 <= self.query_shifts <= self.hop_length:
-            raise ValueError("query_shifts must be from 1 to hop_length")
+        if not 1 <= self.query_phases <= self.hop_length:
+            raise ValueError("query_phases must be from 1 to hop_length")
         if self.speed_search_fan_out < 1:
             raise ValueError("speed_search_fan_out must be at least 1")
         if not 1 <= self.min_voting_slices <= self.clumped_max_slices < self.spread_min_slices:

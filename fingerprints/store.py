@@ -58,7 +58,7 @@ class FingerprintStore:
         with transaction.atomic(using=self.alias), self._cursor() as cursor:
             self._delete_rows(cursor, song_id)
             cursor.executemany(
-                "INSERT INTO fingerprint (hash, song_id, frames) VALUES (%s, %s, %s)",
+                "INSERT INTO song_hash (hash, song_id, frames) VALUES (%s, %s, %s)",
                 [(value, song_id, packed) for value, packed in zip(values.tolist(), frames)],
             )
             cursor.execute(
@@ -89,7 +89,7 @@ class FingerprintStore:
         with self._cursor() as cursor:
             cursor.execute(
                 "SELECT group_concat(hash), group_concat(song_id), group_concat(length(frames)), "
-                "group_concat(hex(frames), '') FROM fingerprint "
+                "group_concat(hex(frames), '') FROM song_hash "
                 "WHERE hash IN (SELECT value FROM json_each(%s))",
                 [wanted],
             )
@@ -135,7 +135,7 @@ class FingerprintStore:
             return 0
         count, blob = found
         cursor.executemany(
-            "DELETE FROM fingerprint WHERE hash = %s AND song_id = %s",
+            "DELETE FROM song_hash WHERE hash = %s AND song_id = %s",
             [(value, song_id) for value in _decode_hash_set(bytes(blob)).tolist()],
         )
         cursor.execute("DELETE FROM fingerprinted_song WHERE song_id = %s", [song_id])

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from catalog.models import Song
-from fingerprints.audio import Source
+from fingerprints.audio import AudioInput
 from fingerprints.config import EngineConfig
 from fingerprints.hashes import Hashes, hashes_at_speeds
 from fingerprints.pipeline import Query, analyse_query, corrected_for_speed
@@ -41,7 +41,7 @@ class Recognition:
 
 
 def recognize(
-    source: Source, *, store: FingerprintStore, config: EngineConfig, explain: bool = False
+    source: AudioInput, *, store: FingerprintStore, config: EngineConfig, explain: bool = False
 ) -> Recognition:
     """Name the song playing in ``source`` (a path or an open binary file).
 
@@ -87,7 +87,7 @@ def _identify(
     """Match the query as it is; if nothing matches, look for the playback speed it was played
     at and match it corrected for that. Returns the query that was decided on."""
     hits, verdict = _match(query, store, config)
-    if verdict.winner is not None or len(query.fingerprint.hashes) == 0:
+    if verdict.winner is not None or len(query.analysis.hashes) == 0:
         return query, hits, verdict
     for speed in _likely_speeds(query, store, config):
         corrected = corrected_for_speed(query, speed, config)
@@ -107,7 +107,7 @@ def _likely_speeds(query: Query, store: FingerprintStore, config: EngineConfig) 
     naming a song.
     """
     moved = hashes_at_speeds(
-        query.fingerprint.peaks, config.speed_search, config, config.speed_search_density
+        query.analysis.peaks, config.speed_search, config, config.speed_search_density
     )
     every = Hashes(
         np.concatenate([hashes.values for hashes in moved]),
@@ -125,6 +125,6 @@ def _likely_speeds(query: Query, store: FingerprintStore, config: EngineConfig) 
 def _match(
     query: Query, store: FingerprintStore, config: EngineConfig, *, retry: bool = False
 ) -> tuple[Hits, Verdict]:
-    hashes = query.fingerprint.hashes
+    hashes = query.analysis.hashes
     hits = join_hits(hashes, store.lookup(hashes.values))
     return hits, decide(hits, config, retry=retry)

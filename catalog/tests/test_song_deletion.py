@@ -24,7 +24,7 @@ def _rows_per_song(store: FingerprintStore) -> dict[int, int]:
 
 def _all_hashes(store: FingerprintStore) -> np.ndarray:
     with connections[store.alias].cursor() as cursor:
-        cursor.execute("SELECT DISTINCT hash FROM fingerprint")
+        cursor.execute("SELECT DISTINCT hash FROM song_hash")
         return np.array([row[0] for row in cursor.fetchall()], dtype="int64")
 
 

@@ -150,7 +150,7 @@ def test_lookup_seeks_the_primary_key(store: FingerprintStore) -> None:
         cursor.execute(f"EXPLAIN QUERY PLAN {statement}")
         plan = [row[-1] for row in cursor.fetchall()]
 
-    assert any(step.startswith("SEARCH fingerprint USING PRIMARY KEY") for step in plan), plan
+    assert any(step.startswith("SEARCH song_hash USING PRIMARY KEY") for step in plan), plan
     assert not any(step.startswith("SCAN fingerprint") for step in plan), plan
 
 
@@ -171,5 +171,5 @@ def test_compact_keeps_every_row_in_fewer_pages(store: FingerprintStore) -> None
 
 def table_rows() -> int:
     with connections["fingerprints"].cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM fingerprint")
+        cursor.execute("SELECT count(*) FROM song_hash")
         return int(cursor.fetchone()[0])
