@@ -170,7 +170,7 @@ class EngineConfig:
     #: match must clear a higher bar (a held-out clip at 0 dB SNR reached 10 in one of them).
     speed_min_aligned_matches: int = 16
     #: How many of those speeds are re-analysed, the likeliest first (see
-    #: ``recognition.services._likely_speeds``).
+    #: ``recognition.identification.likely_speeds``).
     speed_candidates: int = 2
     #: The speeds are ranked by pairing the clip's peaks, moved to each speed, with this many
     #: targets each. On the 480 sped-up clips of the seed-1 grid, the played speed was among
