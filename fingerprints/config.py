@@ -10,7 +10,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
+
+import numpy as np
 
 
 @dataclass(frozen=True)
@@ -240,7 +242,8 @@ class EngineConfig:
 
     @property
     def spread_slice_frames(self) -> int:
-        return max(1, round(self.spread_slice_seconds * self.frames_per_second))
+        """``spread_slice_seconds`` in whole frames, at least one."""
+        return max(1, self.seconds_to_frames(self.spread_slice_seconds))
 
     @property
     def frames_per_second(self) -> float:
@@ -248,11 +251,22 @@ class EngineConfig:
 
     @property
     def min_bin(self) -> int:
+        """The FFT bin nearest ``min_frequency_hz``."""
         return int(round(self.min_frequency_hz * self.n_fft / self.sample_rate))
 
     @property
     def max_bin(self) -> int:
+        """The FFT bin nearest ``max_frequency_hz``."""
         return int(round(self.max_frequency_hz * self.n_fft / self.sample_rate))
 
-    def frames_to_seconds(self, frames: float) -> float:
+    @overload
+    def frames_to_seconds(self, frames: float) -> float: ...
+    @overload
+    def frames_to_seconds(self, frames: np.ndarray) -> np.ndarray: ...
+    def frames_to_seconds(self, frames: float | np.ndarray) -> float | np.ndarray:
+        """Seconds from the start of frame 0 to the start of frame ``frames`` (or of each)."""
         return frames / self.frames_per_second
+
+    def seconds_to_frames(self, seconds: float) -> int:
+        """The whole number of frames nearest ``seconds`` (halves to even, as ``round``)."""
+        return round(seconds * self.frames_per_second)

@@ -38,7 +38,7 @@ def find_peaks(samples: np.ndarray, config: EngineConfig, density: Density) -> P
     where the chunks fall, so memory stays bounded for hour-long files.
     """
     total = frame_count(len(samples), config)
-    chunk = max(1, round(config.chunk_seconds * config.frames_per_second))
+    chunk = max(1, config.seconds_to_frames(config.chunk_seconds))
     margin = config.neighbourhood_frames // 2 + _half_window_frames(config) + 1
     frames, bins = [], []
     for start in range(0, total, chunk):
@@ -101,7 +101,7 @@ def places_within(frames: np.ndarray, span_frames: int) -> int:
 
 
 def _half_window_frames(config: EngineConfig) -> int:
-    return round(config.density_window_seconds * config.frames_per_second / 2)
+    return config.seconds_to_frames(config.density_window_seconds / 2)
 
 
 def _densest(

@@ -61,7 +61,7 @@ def gather_evidence(
         anchor_bins=anchor_bins,
         target_frames=hashes.frames[rows] + delta_frames,
         target_bins=anchor_bins + delta_bins,
-        song_offsets_seconds=offsets / config.frames_per_second,
+        song_offsets_seconds=config.frames_to_seconds(offsets),
         offset_seconds=config.frames_to_seconds(winner.offset_frames),
         song_duration_seconds=song_duration_seconds,
         clip_seconds=query.audio.duration_seconds,
