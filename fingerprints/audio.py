@@ -103,8 +103,8 @@ def _open_soundfile(source: AudioInput) -> _Stream | None:
         raise TruncatedAudio("the file is cut short: its header promises more audio than it holds")
     declared = handle.frames / handle.samplerate if handle.frames > 0 else None
     if handle.subtype == "VORBIS":
-        # FFmpeg decodes Vorbis 1.45 × as fast as libsndfile does (951 vs 655 × real time
-        # on the development corpus); libsndfile has still vetted the file and its length.
+        # FFmpeg decodes Vorbis faster than libsndfile does (see docs/tuning.md#decoding);
+        # libsndfile has still vetted the file and its length.
         handle.close()
         return _Stream(handle.samplerate, declared, _pyav_blocks(_open_container(source)))
     return _Stream(handle.samplerate, declared, _soundfile_blocks(handle))
@@ -168,9 +168,9 @@ def _pyav_blocks(container: av.container.InputContainer) -> Generator[np.ndarray
 
 
 def _average(channels: Sequence[np.ndarray]) -> np.ndarray:
-    """The mean of equally long float32 channel signals, as a new contiguous array (adding
-    channel by channel: ``mean(axis=1)`` over interleaved samples took a third of the
-    decoding time of stereo Vorbis)."""
+    """The mean of equally long float32 channel signals, as a new contiguous array, added
+    channel by channel: ``mean(axis=1)`` over interleaved samples is slow enough to matter
+    (see docs/tuning.md#decoding)."""
     mono = channels[0].copy()
     for channel in channels[1:]:
         mono += channel
