@@ -138,7 +138,7 @@ def _open_pyav(source: AudioInput) -> _Stream:
 def _open_container(source: AudioInput) -> av.container.InputContainer:
     _rewind(source)
     try:
-        return av.open(source if not isinstance(source, os.PathLike) else os.fspath(source))
+        return av.open(source if not isinstance(source, os.PathLike) else os.fspath(source), "r")
     except (av.error.FFmpegError, UnicodeDecodeError):
         raise NotAudio("not a recognised audio file") from None
 
@@ -155,7 +155,9 @@ def _pyav_blocks(container: av.container.InputContainer) -> Generator[np.ndarray
             for frame in container.decode(audio=0):
                 for converted in planar_float.resample(frame):
                     samples = converted.samples
-                    channels = [np.frombuffer(p, np.float32, samples) for p in converted.planes]
+                    channels = [
+                        np.frombuffer(memoryview(p), np.float32, samples) for p in converted.planes
+                    ]
                     pending.append(_average(channels))
                     gathered += samples
                 if gathered >= _BLOCK_SECONDS * frame.sample_rate:
