@@ -117,12 +117,6 @@ class FingerprintStore:
             cursor.execute("SELECT COALESCE(SUM(hash_count), 0) FROM fingerprinted_song")
             return int(cursor.fetchone()[0])
 
-    def song_ids(self) -> set[int]:
-        """Ids of the songs that have fingerprints."""
-        with self._cursor() as cursor:
-            cursor.execute("SELECT song_id FROM fingerprinted_song")
-            return {row[0] for row in cursor.fetchall()}
-
     def _cursor(self) -> CursorWrapper:
         return connections[self.alias].cursor()
 
