@@ -123,9 +123,10 @@ class EngineConfig:
     #: one moment (a drum hit, a sound effect two tracks share) is not a song.
     #: See docs/tuning.md#voting-slices.
     min_voting_slices: int = 3
-    #: When a clip matches nothing as it is, it is tried again corrected for these playback
-    #: speeds (1.03: played 3 % fast, tempo and pitch together), nearest first, until one
-    #: matches. Hashes survive a speed error of about half a percent, hence the 1 % steps.
+    #: Playback speeds a clip that matches nothing as it is may have been played at (1.03:
+    #: 3 % fast, tempo and pitch together), nearest first; it is tried again corrected for the
+    #: likeliest ``speed_candidates`` of them (ties to the nearer) until one matches. Hashes
+    #: survive a speed error of about half a percent, hence the 1 % steps.
     #: See docs/tuning.md#speed-search.
     speed_search: tuple[float, ...] = (1.01, 0.99, 1.02, 0.98, 1.03, 0.97, 1.04, 0.96, 1.05, 0.95)
     #: Fewest aligned matches for a speed-corrected match: more tries are more chances for
