@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from fingerprints.config import EngineConfig
 from fingerprints.errors import AudioError
-from fingerprints.pipeline import Fingerprint, fingerprint_for_index
+from fingerprints.pipeline import Analysis, analyse_song
 from fingerprints.store import FingerprintStore
 from fingerprints.wiring import engine_config, fingerprint_store
 
@@ -44,7 +44,7 @@ class AnalysedFile:
     path: Path
     sha256: str
     tags: SongTags
-    fingerprint: Fingerprint
+    analysis: Analysis
 
 
 class Status(Enum):
@@ -100,14 +100,14 @@ def file_sha256(path: Path) -> str:
 def analyse_file(path: Path, sha256: str, config: EngineConfig) -> AnalysedFile | FileReport:
     """Decode and fingerprint ``path`` and read its tags. Touches no database."""
     try:
-        fingerprint = fingerprint_for_index(path, config)
+        analysis = analyse_song(path, config)
     except AudioError as error:
         return FileReport(path, Status.FAILED, str(error))
     except Exception as error:  # a decoder crash on one odd file must not stop the others
         return FileReport(
             path, Status.FAILED, f"could not be decoded ({type(error).__name__}: {error})"
         )
-    return AnalysedFile(path, sha256, read_tags(path), fingerprint)
+    return AnalysedFile(path, sha256, read_tags(path), analysis)
 
 
 class Indexer:
@@ -214,14 +214,14 @@ class Indexer:
         # Absolute, but symlinks kept: the path the person named is the one they know.
         song.source_path = os.path.abspath(analysed.path)
         song.content_sha256 = analysed.sha256
-        song.duration_seconds = analysed.fingerprint.duration_seconds
+        song.duration_seconds = analysed.analysis.duration_seconds
         song.indexed_at = timezone.now()
         try:
             with transaction.atomic(using="default"):
                 if tags is not None:
                     _apply_tags(song, tags)
                 song.save()
-                song.fingerprint_count = self.store.add(song.pk, analysed.fingerprint.hashes)
+                song.fingerprint_count = self.store.add(song.pk, analysed.analysis.hashes)
                 song.save(update_fields=["fingerprint_count"])
         except Exception:
             if is_new and song.pk is not None:

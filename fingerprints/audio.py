@@ -27,7 +27,8 @@ import soxr
 
 from .errors import EmptyFile, MissingFile, NotAudio, TruncatedAudio
 
-Source = str | os.PathLike[str] | BinaryIO
+#: What can be decoded: a path, or a binary file object open for reading.
+AudioInput = str | os.PathLike[str] | BinaryIO
 
 #: Seconds of source audio decoded per block.
 _BLOCK_SECONDS = 10
@@ -60,7 +61,7 @@ class _Stream:
 
 
 def decode_audio(
-    source: Source, *, sample_rate: int, max_seconds: float | None = None
+    source: AudioInput, *, sample_rate: int, max_seconds: float | None = None
 ) -> DecodedAudio:
     """Decode ``source`` (a path or a binary file object) to mono float32 at ``sample_rate``.
 
@@ -78,7 +79,7 @@ def decode_audio(
     return DecodedAudio(samples, sample_rate, complete)
 
 
-def _check_not_empty(source: Source) -> None:
+def _check_not_empty(source: AudioInput) -> None:
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         if not path.is_file():
@@ -91,7 +92,7 @@ def _check_not_empty(source: Source) -> None:
         raise EmptyFile("the file is empty (0 bytes)")
 
 
-def _open_soundfile(source: Source) -> _Stream | None:
+def _open_soundfile(source: AudioInput) -> _Stream | None:
     _rewind(source)
     try:
         handle = sf.SoundFile(source)
@@ -102,8 +103,8 @@ def _open_soundfile(source: Source) -> _Stream | None:
         raise TruncatedAudio("the file is cut short: its header promises more audio than it holds")
     declared = handle.frames / handle.samplerate if handle.frames > 0 else None
     if handle.subtype == "VORBIS":
-        # FFmpeg decodes Vorbis 1.45 × as fast as libsndfile does (951 vs 655 × real time
-        # on the development corpus); libsndfile has still vetted the file and its length.
+        # FFmpeg decodes Vorbis faster than libsndfile does (see docs/tuning.md#decoding);
+        # libsndfile has still vetted the file and its length.
         handle.close()
         return _Stream(handle.samplerate, declared, _pyav_blocks(_open_container(source)))
     return _Stream(handle.samplerate, declared, _soundfile_blocks(handle))
@@ -122,7 +123,7 @@ def _soundfile_blocks(handle: sf.SoundFile) -> Generator[np.ndarray, None, None]
             yield _average(block.T)
 
 
-def _open_pyav(source: Source) -> _Stream:
+def _open_pyav(source: AudioInput) -> _Stream:
     container = _open_container(source)
     if not container.streams.audio:
         container.close()
@@ -134,10 +135,10 @@ def _open_pyav(source: Source) -> _Stream:
     )
 
 
-def _open_container(source: Source) -> av.container.InputContainer:
+def _open_container(source: AudioInput) -> av.container.InputContainer:
     _rewind(source)
     try:
-        return av.open(source if not isinstance(source, os.PathLike) else os.fspath(source))
+        return av.open(source if not isinstance(source, os.PathLike) else os.fspath(source), "r")
     except (av.error.FFmpegError, UnicodeDecodeError):
         raise NotAudio("not a recognised audio file") from None
 
@@ -154,7 +155,9 @@ def _pyav_blocks(container: av.container.InputContainer) -> Generator[np.ndarray
             for frame in container.decode(audio=0):
                 for converted in planar_float.resample(frame):
                     samples = converted.samples
-                    channels = [np.frombuffer(p, np.float32, samples) for p in converted.planes]
+                    channels = [
+                        np.frombuffer(memoryview(p), np.float32, samples) for p in converted.planes
+                    ]
                     pending.append(_average(channels))
                     gathered += samples
                 if gathered >= _BLOCK_SECONDS * frame.sample_rate:
@@ -167,9 +170,9 @@ def _pyav_blocks(container: av.container.InputContainer) -> Generator[np.ndarray
 
 
 def _average(channels: Sequence[np.ndarray]) -> np.ndarray:
-    """The mean of equally long float32 channel signals, as a new contiguous array (adding
-    channel by channel: ``mean(axis=1)`` over interleaved samples took a third of the
-    decoding time of stereo Vorbis)."""
+    """The mean of equally long float32 channel signals, as a new contiguous array, added
+    channel by channel: ``mean(axis=1)`` over interleaved samples is slow enough to matter
+    (see docs/tuning.md#decoding)."""
     mono = channels[0].copy()
     for channel in channels[1:]:
         mono += channel
@@ -213,6 +216,6 @@ def _check_not_truncated(stream: _Stream, consumed: int, complete: bool) -> None
         )
 
 
-def _rewind(source: Source) -> None:
+def _rewind(source: AudioInput) -> None:
     if not isinstance(source, (str, os.PathLike)):
         source.seek(0)

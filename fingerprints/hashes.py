@@ -99,11 +99,11 @@ def hashes_at_speeds(
     clip not been played ``speed`` times too fast: each peak later by ``speed`` in time and
     lower by it in frequency, rounded to frames and bins.
 
-    An approximation of re-analysing resampled audio (rounding loses about two hashes in
-    three) that costs next to nothing, to find which speed is worth re-analysing. The peaks
-    are paired once, at their played speed, and every pair is moved: on 480 sped-up clips
-    this found the played speed as often as pairing each speed's moved peaks anew (467
-    against 469 times), in a sixth of the time. Pairs moved out of the target zone are dropped.
+    An approximation of re-analysing resampled audio (rounding loses most hashes) that costs
+    next to nothing, to find which speed is worth re-analysing. The peaks are paired once, at
+    their played speed, and every pair is moved, which finds the played speed as often as
+    pairing each speed's moved peaks anew (see docs/tuning.md#speed-search). Pairs moved out
+    of the target zone are dropped.
     """
     anchors, targets = pair_peaks(peaks, config, density)
     moved = []
@@ -126,9 +126,9 @@ def pair_peaks(
 
     Peaks are sorted by frame, so the targets an anchor may have are among the ``reach``
     peaks after it. Each anchor is offered them all at once, in time order, as one row of a
-    matrix of candidates, which keeps the first ``density.fan_out`` inside the zone: on a
-    5 s clip, a quarter to a sixth of the time of a Python loop over the distance between
-    peaks. The anchors of a long recording go a block at a time, so memory stays bounded.
+    matrix of candidates, which keeps the first ``density.fan_out`` inside the zone (see
+    docs/tuning.md#implementation-speed). The anchors of a long recording go a block at a
+    time, so memory stays bounded.
     """
     reach = places_within(peaks.frames, config.target_max_frames)
     if reach == 0:

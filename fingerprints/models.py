@@ -7,7 +7,7 @@ database and routes it.
 from django.db import models
 
 
-class Fingerprint(models.Model):
+class SongHash(models.Model):
     """One hash of one song, at every time the song has it.
 
     The table is ``WITHOUT ROWID`` with primary key (hash, song_id): rows are stored in hash
@@ -22,7 +22,7 @@ class Fingerprint(models.Model):
     frames = models.BinaryField()
 
     class Meta:
-        db_table = "fingerprint"
+        db_table = "song_hash"
 
 
 class FingerprintedSong(models.Model):

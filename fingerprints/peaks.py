@@ -4,8 +4,7 @@ Peaks are ranked by their level against the other peaks of the surrounding secon
 quiet passages keep as many peaks as loud ones. Ranking by absolute level, rather than by
 prominence over the neighbouring bins, is what survives added noise: the loudest partials of
 the music stay the loudest under white noise at 0 dB SNR, while the most prominent ones are
-often quiet partials that the noise floor swallows (measured on 36 real-music clips: 83 % vs
-44 % of 5 s clips keeping ≥ 10 aligned hashes at 0 dB SNR).
+often quiet partials that the noise floor swallows (see docs/tuning.md#peak-ranking).
 """
 
 from __future__ import annotations
@@ -38,7 +37,7 @@ def find_peaks(samples: np.ndarray, config: EngineConfig, density: Density) -> P
     where the chunks fall, so memory stays bounded for hour-long files.
     """
     total = frame_count(len(samples), config)
-    chunk = max(1, round(config.chunk_seconds * config.frames_per_second))
+    chunk = max(1, config.seconds_to_frames(config.chunk_seconds))
     margin = config.neighbourhood_frames // 2 + _half_window_frames(config) + 1
     frames, bins = [], []
     for start in range(0, total, chunk):
@@ -70,9 +69,9 @@ def _local_maxima(
 
 def _sliding_max(values: np.ndarray, size: int, axis: int) -> np.ndarray:
     """Maximum over the window of ``size`` (odd) centred on each element along ``axis``, the
-    edge values repeated beyond the ends: ``scipy.ndimage.maximum_filter1d``'s result at a
-    sixth of its time on spectrograms (maxima of windows of doubling width, then one more
-    maximum of two overlapping windows)."""
+    edge values repeated beyond the ends: ``scipy.ndimage.maximum_filter1d``'s result, from
+    maxima of windows of doubling width and one more maximum of two overlapping windows,
+    faster (see docs/tuning.md#implementation-speed)."""
     half = size // 2
     padding = [(0, 0)] * values.ndim
     padding[axis] = (half, half)
@@ -101,7 +100,7 @@ def places_within(frames: np.ndarray, span_frames: int) -> int:
 
 
 def _half_window_frames(config: EngineConfig) -> int:
-    return round(config.density_window_seconds * config.frames_per_second / 2)
+    return config.seconds_to_frames(config.density_window_seconds / 2)
 
 
 def _densest(
@@ -112,10 +111,8 @@ def _densest(
 
     ``frames`` must be sorted, so a peak's window holds the peaks up to ``reach`` places
     either side of it (those that are also near enough in time): each peak is compared with
-    all of them at once, one row of a matrix of neighbours. Against a Python loop over
-    neighbour distance: a third of the time on a 5 s clip's 330 peaks (0.2 against 0.6 ms),
-    up to a third more on a 30 s chunk's 4,000 (1.7 against 1.5 ms), which indexing
-    hardly feels.
+    all of them at once, one row of a matrix of neighbours (see
+    docs/tuning.md#implementation-speed).
     """
     half_window = _half_window_frames(config)
     allowed = max(1, round(peaks_per_second * config.density_window_seconds))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import soxr
 
-from .audio import DecodedAudio, Source, decode_audio
+from .audio import AudioInput, DecodedAudio, decode_audio
 from .config import Density, EngineConfig
 from .errors import NoUsableSound, TooLong, TooShort
 from .hashes import Hashes, hash_peaks, merge_phases
@@ -15,7 +15,7 @@ from .peaks import Peaks, find_peaks
 
 
 @dataclass(frozen=True)
-class Fingerprint:
+class Analysis:
     """A recording reduced to its constellation of peaks, their hashes and its length."""
 
     hashes: Hashes
@@ -25,8 +25,8 @@ class Fingerprint:
     complete: bool = True
 
 
-def fingerprint_for_index(source: Source, config: EngineConfig) -> Fingerprint:
-    """Fingerprint a whole file for the catalog.
+def analyse_song(source: AudioInput, config: EngineConfig) -> Analysis:
+    """Analyse a whole file for the catalog.
 
     Refuses files longer than the indexing limit and files without any usable sound (a song
     that could never be recognised has no place in the catalog).
@@ -38,27 +38,27 @@ def fingerprint_for_index(source: Source, config: EngineConfig) -> Fingerprint:
         raise TooLong(
             f"the file is longer than the {config.max_index_seconds / 3600:g} h indexing limit"
         )
-    fingerprint = _fingerprint_decoded(decoded, config, config.index_density)
-    if len(fingerprint.hashes) == 0:
+    analysis = _analyse_decoded(decoded, config, config.index_density)
+    if len(analysis.hashes) == 0:
         raise NoUsableSound(
             f"no usable sound in {decoded.duration_seconds:.1f} s of audio (silent or too short)"
         )
-    return fingerprint
+    return analysis
 
 
 @dataclass(frozen=True)
 class Query:
-    """A clip to recognise: the audio that was analysed and its fingerprint."""
+    """A clip to recognise: the audio that was analysed and its analysis."""
 
     audio: DecodedAudio
-    fingerprint: Fingerprint
+    analysis: Analysis
 
 
-def analyse_query(source: Source, config: EngineConfig) -> Query:
-    """Decode and fingerprint the first ``max_query_seconds`` of a clip to recognise.
+def analyse_query(source: AudioInput, config: EngineConfig) -> Query:
+    """Decode and analyse the first ``max_query_seconds`` of a clip to recognise.
 
-    Refuses clips shorter than ``min_query_seconds``; a silent clip yields an empty
-    fingerprint, which matches nothing.
+    Refuses clips shorter than ``min_query_seconds``; a silent clip yields an analysis without
+    hashes, which matches nothing.
     """
     decoded = decode_audio(
         source, sample_rate=config.sample_rate, max_seconds=config.max_query_seconds
@@ -68,7 +68,7 @@ def analyse_query(source: Source, config: EngineConfig) -> Query:
             f"the clip is {decoded.duration_seconds:.1f} s long; "
             f"at least {config.min_query_seconds:g} s is needed"
         )
-    return Query(decoded, _query_fingerprint(decoded, config))
+    return Query(decoded, _analyse_query_audio(decoded, config))
 
 
 def corrected_for_speed(query: Query, speed: float, config: EngineConfig) -> Query:
@@ -78,25 +78,25 @@ def corrected_for_speed(query: Query, speed: float, config: EngineConfig) -> Que
     audio = DecodedAudio(
         samples.astype(np.float32, copy=False), config.sample_rate, query.audio.complete
     )
-    return Query(audio, _query_fingerprint(audio, config))
+    return Query(audio, _analyse_query_audio(audio, config))
 
 
-def _query_fingerprint(decoded: DecodedAudio, config: EngineConfig) -> Fingerprint:
-    """The clip's fingerprint, its hashes gathered from ``config.query_shifts`` analyses each
-    started a further fraction of a hop late (see ``EngineConfig.query_shifts``); the peaks
+def _analyse_query_audio(decoded: DecodedAudio, config: EngineConfig) -> Analysis:
+    """The clip's analysis, its hashes gathered from ``config.query_phases`` analyses each
+    started a further fraction of a hop late (see ``EngineConfig.query_phases``); the peaks
     are those of the first."""
     density = config.query_density
-    starts = [
-        round(k * config.hop_length / config.query_shifts) for k in range(config.query_shifts)
+    phase_samples = [
+        round(k * config.hop_length / config.query_phases) for k in range(config.query_phases)
     ]
-    constellations = [find_peaks(decoded.samples[start:], config, density) for start in starts]
+    constellations = [
+        find_peaks(decoded.samples[start:], config, density) for start in phase_samples
+    ]
     hashes = merge_phases([hash_peaks(peaks, config, density) for peaks in constellations])
-    return Fingerprint(hashes, constellations[0], decoded.duration_seconds, decoded.complete)
+    return Analysis(hashes, constellations[0], decoded.duration_seconds, decoded.complete)
 
 
-def _fingerprint_decoded(
-    decoded: DecodedAudio, config: EngineConfig, density: Density
-) -> Fingerprint:
+def _analyse_decoded(decoded: DecodedAudio, config: EngineConfig, density: Density) -> Analysis:
     peaks = find_peaks(decoded.samples, config, density)
     hashes = hash_peaks(peaks, config, density)
-    return Fingerprint(hashes, peaks, decoded.duration_seconds, decoded.complete)
+    return Analysis(hashes, peaks, decoded.duration_seconds, decoded.complete)

@@ -38,7 +38,8 @@ def log_spectrogram(
     frames = np.lib.stride_tricks.sliding_window_view(samples[first:last], config.n_fft)
     frames = frames[:: config.hop_length] * _window(config.n_fft)
     spectrum = scipy.fft.rfft(frames, axis=1)[:, config.min_bin : config.max_bin + 1]
-    # In place, one array: this function was half of the time spent finding peaks.
+    # In place, in one array: fewer passes over the spectrum (see
+    # docs/tuning.md#implementation-speed).
     power = np.square(spectrum.real)
     power += np.square(spectrum.imag)
     # A full-scale sine under a Hann window peaks at n_fft / 4 in magnitude.

@@ -35,9 +35,9 @@ MAX_FRAME = (1 << (8 * FRAME_BYTES)) - 1
 class FingerprintStore:
     """Adds, finds and deletes songs' hashes in the database ``alias``.
 
-    A row holds one hash of one song with every frame the song has it at, packed in a blob
-    (``pack_frames``). Songs repeat their hashes: so grouped, the 58 tracks of the bench's
-    index took 9.5 bytes per (hash, frame) pair against 13.0 with a row for each pair.
+    A row of ``song_hash`` holds one hash of one song with every frame the song has it at,
+    packed in a blob (``pack_frames``): songs repeat their hashes, so grouped rows take fewer
+    bytes per (hash, frame) pair than a row for each pair (see docs/tuning.md#store-layout).
     """
 
     def __init__(self, *, alias: str) -> None:
@@ -58,7 +58,7 @@ class FingerprintStore:
         with transaction.atomic(using=self.alias), self._cursor() as cursor:
             self._delete_rows(cursor, song_id)
             cursor.executemany(
-                "INSERT INTO fingerprint (hash, song_id, frames) VALUES (%s, %s, %s)",
+                "INSERT INTO song_hash (hash, song_id, frames) VALUES (%s, %s, %s)",
                 [(value, song_id, packed) for value, packed in zip(values.tolist(), frames)],
             )
             cursor.execute(
@@ -82,14 +82,14 @@ class FingerprintStore:
 
         The distinct hashes travel as one JSON array; SQLite plans ``IN (SELECT … json_each)``
         as one primary-key seek per hash. The rows come back as comma-separated lists and one
-        hex string of all their frames (every aggregate sees the rows in the same order): 2.9
-        against 4.4 ms for fetching them as rows, for the 12,000 pairs of 900 hashes.
+        hex string of all their frames (every aggregate sees the rows in the same order), which
+        is faster than fetching them as rows (see docs/tuning.md#lookup).
         """
         wanted = json.dumps(np.unique(hash_values).tolist())
         with self._cursor() as cursor:
             cursor.execute(
                 "SELECT group_concat(hash), group_concat(song_id), group_concat(length(frames)), "
-                "group_concat(hex(frames), '') FROM fingerprint "
+                "group_concat(hex(frames), '') FROM song_hash "
                 "WHERE hash IN (SELECT value FROM json_each(%s))",
                 [wanted],
             )
@@ -103,9 +103,9 @@ class FingerprintStore:
     def compact(self) -> None:
         """Rewrite the database with its pages full and empty the write-ahead log.
 
-        Songs added one by one land all over the hash-ordered B-tree and split its pages:
-        after indexing 58 tracks, 10 % of the file was unused space. Rewriting takes about as
-        long as reading the file once; it cannot run inside a transaction.
+        Songs added one by one land all over the hash-ordered B-tree and split its pages,
+        leaving part of the file unused (see docs/tuning.md#store-layout). Rewriting takes
+        about as long as reading the file once; it cannot run inside a transaction.
         """
         with self._cursor() as cursor:
             cursor.execute("VACUUM")
@@ -116,12 +116,6 @@ class FingerprintStore:
         with self._cursor() as cursor:
             cursor.execute("SELECT COALESCE(SUM(hash_count), 0) FROM fingerprinted_song")
             return int(cursor.fetchone()[0])
-
-    def song_ids(self) -> set[int]:
-        """Ids of the songs that have fingerprints."""
-        with self._cursor() as cursor:
-            cursor.execute("SELECT song_id FROM fingerprinted_song")
-            return {row[0] for row in cursor.fetchall()}
 
     def _cursor(self) -> CursorWrapper:
         return connections[self.alias].cursor()
@@ -135,7 +129,7 @@ class FingerprintStore:
             return 0
         count, blob = found
         cursor.executemany(
-            "DELETE FROM fingerprint WHERE hash = %s AND song_id = %s",
+            "DELETE FROM song_hash WHERE hash = %s AND song_id = %s",
             [(value, song_id) for value in _decode_hash_set(bytes(blob)).tolist()],
         )
         cursor.execute("DELETE FROM fingerprinted_song WHERE song_id = %s", [song_id])

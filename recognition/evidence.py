@@ -45,7 +45,7 @@ def gather_evidence(
     query: Query, hits: Hits, winner: Candidate, song_duration_seconds: float, config: EngineConfig
 ) -> MatchEvidence:
     """Evidence for ``winner`` from the query and its hits (see ``recognition.matching``)."""
-    hashes = query.fingerprint.hashes
+    hashes = query.analysis.hashes
     rows = np.unique(hits.query_rows[aligned_mask(hits, winner, config.alignment_tolerance_frames)])
     anchor_bins, delta_bins, delta_frames = unpack(hashes.values[rows], config)
     on_song = hits.song_ids == winner.song_id
@@ -55,13 +55,13 @@ def gather_evidence(
         min_bin=config.min_bin,
         hz_per_bin=config.sample_rate / config.n_fft,
         frames_per_second=config.frames_per_second,
-        peak_frames=query.fingerprint.peaks.frames,
-        peak_bins=query.fingerprint.peaks.bins,
+        peak_frames=query.analysis.peaks.frames,
+        peak_bins=query.analysis.peaks.bins,
         anchor_frames=hashes.frames[rows],
         anchor_bins=anchor_bins,
         target_frames=hashes.frames[rows] + delta_frames,
         target_bins=anchor_bins + delta_bins,
-        song_offsets_seconds=offsets / config.frames_per_second,
+        song_offsets_seconds=config.frames_to_seconds(offsets),
         offset_seconds=config.frames_to_seconds(winner.offset_frames),
         song_duration_seconds=song_duration_seconds,
         clip_seconds=query.audio.duration_seconds,

@@ -33,7 +33,7 @@ def run_command(name: str, *args: str) -> CommandRun:
 def database_snapshot() -> dict[str, object]:
     """Everything both databases hold that indexing could change."""
     with connections["fingerprints"].cursor() as cursor:
-        cursor.execute("SELECT hash, song_id, frames FROM fingerprint ORDER BY hash, song_id")
+        cursor.execute("SELECT hash, song_id, frames FROM song_hash ORDER BY hash, song_id")
         fingerprints = cursor.fetchall()
         cursor.execute("SELECT song_id, hash_count FROM fingerprinted_song ORDER BY song_id")
         fingerprinted = cursor.fetchall()

@@ -8,7 +8,7 @@ import pytest
 import scipy.signal
 import soxr
 
-from fingerprints.audio import Source, decode_audio
+from fingerprints.audio import AudioInput, decode_audio
 from fingerprints.errors import AudioError, EmptyFile, MissingFile, NotAudio, TruncatedAudio
 from fingerprints.tests.signals import dominant_frequency_hz, sines
 from testsupport.codecs import write_audio
@@ -120,7 +120,7 @@ def test_file_object_decodes_like_its_path(tmp_path: Path, song: np.ndarray, suf
     assert from_object.complete
 
 
-def assert_refused(source: Source, error: type[AudioError], words: str) -> None:
+def assert_refused(source: AudioInput, error: type[AudioError], words: str) -> None:
     with pytest.raises(error, match=words) as caught:
         decode_audio(source, sample_rate=RATE)
     assert type(caught.value) is error

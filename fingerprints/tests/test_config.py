@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 
 from fingerprints.config import EngineConfig
@@ -14,6 +15,31 @@ def test_defaults_construct_with_consistent_derived_values() -> None:
     bin_hz = config.sample_rate / config.n_fft
     assert abs(config.min_bin * bin_hz - config.min_frequency_hz) <= bin_hz / 2
     assert abs(config.max_bin * bin_hz - config.max_frequency_hz) <= bin_hz / 2
+
+
+@pytest.mark.parametrize(
+    "seconds, frames",
+    [
+        pytest.param(0.25, 11, id="a spread slice (10.77 frames)"),
+        pytest.param(0.5, 22, id="half a density window (21.53 frames)"),
+        pytest.param(30.0, 1292, id="a chunk (1,291.99 frames)"),
+        pytest.param(0.0, 0, id="nothing"),
+    ],
+)
+def test_seconds_to_frames_rounds_to_the_nearest_frame(seconds: float, frames: int) -> None:
+    config = EngineConfig()
+
+    assert config.seconds_to_frames(seconds) == frames
+    assert config.frames_to_seconds(frames) == pytest.approx(seconds, abs=0.5 / 43)
+
+
+def test_frames_to_seconds_converts_arrays_alike() -> None:
+    config = EngineConfig()
+    frames = np.array([0, 43, -431])
+
+    seconds = config.frames_to_seconds(frames)
+
+    assert seconds.tolist() == [config.frames_to_seconds(int(f)) for f in frames]
 
 
 def test_from_overrides_applies_a_value_and_keeps_the_rest() -> None:

@@ -18,7 +18,7 @@ from fingerprints.hashes import (
     unpack,
 )
 from fingerprints.peaks import Peaks, find_peaks
-from fingerprints.pipeline import fingerprint_for_index
+from fingerprints.pipeline import analyse_song
 from testsupport.codecs import write_audio
 from testsupport.music import synth_song
 
@@ -156,7 +156,7 @@ def test_source_format_and_rate_barely_change_the_hashes(
 
     pairs = [
         set(zip(f.hashes.values.tolist(), f.hashes.frames.tolist()))
-        for f in (fingerprint_for_index(flac, config), fingerprint_for_index(wav, config))
+        for f in (analyse_song(flac, config), analyse_song(wav, config))
     ]
 
     shared = len(pairs[0] & pairs[1])

@@ -1,8 +1,10 @@
-"""Migration 0002 regroups the fingerprints of 0001's layout without losing one, and back."""
+"""Migration 0002 regroups the fingerprints of 0001's layout without losing one, and back;
+0003 renames the table to ``song_hash`` and back."""
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from types import SimpleNamespace
 
 import numpy as np
@@ -16,6 +18,7 @@ from testsupport.library import BOTH_DATABASES
 
 first = importlib.import_module("fingerprints.migrations.0001_initial")
 regrouping = importlib.import_module("fingerprints.migrations.0002_fingerprint_frames_per_song")
+renaming = importlib.import_module("fingerprints.migrations.0003_song_hash")
 
 pytestmark = pytest.mark.django_db(databases=BOTH_DATABASES)
 
@@ -34,9 +37,14 @@ def fetch(sql: str) -> list[tuple]:
         return cursor.fetchall()
 
 
+def table_names() -> set[str]:
+    return {name for (name,) in fetch("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
 def store_first_layout(rows: list[tuple[int, int, int]]) -> None:
+    """The fingerprints of ``rows`` in 0001's table, in place of the latest one."""
     with connections["fingerprints"].cursor() as cursor:
-        cursor.execute("DROP TABLE fingerprint")
+        cursor.execute("DROP TABLE song_hash")
         cursor.execute(first.CREATE_FINGERPRINT)
         cursor.executemany(
             "INSERT INTO fingerprint VALUES (%s, %s)",
@@ -57,13 +65,15 @@ def test_first_layout_rows_are_all_found_after_regrouping_and_back(
     store_first_layout(OLD_ROWS)
 
     regrouping.regroup(None, editor())
+    fetch(renaming.RENAME_FORWARDS)
 
     found = store.lookup(np.array([100, 200, 300]))
     assert sorted(zip(found.hashes.tolist(), found.song_ids.tolist(), found.frames.tolist())) == (
         OLD_ROWS
     )
-    assert fetch("SELECT count(*) FROM fingerprint") == [(4,)]
+    assert fetch("SELECT count(*) FROM song_hash") == [(4,)]
 
+    fetch(renaming.RENAME_BACKWARDS)
     regrouping.ungroup(None, editor())
 
     assert first_layout_rows() == OLD_ROWS
@@ -71,22 +81,44 @@ def test_first_layout_rows_are_all_found_after_regrouping_and_back(
 
 def test_going_back_refuses_frames_the_first_layout_cannot_hold(store: FingerprintStore) -> None:
     store.add(1, Hashes(np.array([5, 6], np.int64), np.array([3, 1 << 21], np.int32)))
+    fetch(renaming.RENAME_BACKWARDS)
 
     with pytest.raises(ValueError, match="does not fit"):
         regrouping.ungroup(None, editor())
 
 
 @pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)
-def test_manage_py_migrate_goes_back_to_0001_and_forward_again(store: FingerprintStore) -> None:
+def grouped_rows() -> list[tuple]:
+    """0002's rows, their frames in hex."""
+    return fetch("SELECT hash, song_id, hex(frames) FROM fingerprint ORDER BY hash, song_id")
+
+
+@pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)
+@pytest.mark.parametrize(
+    ("target", "rows_there", "expected"),
+    [
+        ("0001_initial", first_layout_rows, [(40, 3, 2), (40, 3, 8), (41, 3, 5)]),
+        (
+            "0002_fingerprint_frames_per_song",
+            grouped_rows,
+            [(40, 3, "020000080000"), (41, 3, "050000")],
+        ),
+    ],
+)
+def test_manage_py_migrate_goes_back_and_forward_again(
+    store: FingerprintStore, target: str, rows_there: Callable[[], list[tuple]], expected: list
+) -> None:
     store.add(3, Hashes(np.array([40, 40, 41], np.int64), np.array([8, 2, 5], np.int32)))
     executor = MigrationExecutor(connections["fingerprints"])
     latest = executor.loader.graph.leaf_nodes("fingerprints")
     try:
-        executor.migrate([("fingerprints", "0001_initial")])
-        assert first_layout_rows() == [(40, 3, 2), (40, 3, 8), (41, 3, 5)]
+        executor.migrate([("fingerprints", target)])
+        assert "song_hash" not in table_names()
+        assert rows_there() == expected
     finally:
         executor.loader.build_graph()
         executor.migrate(latest)
 
+    assert "song_hash" in table_names() and "fingerprint" not in table_names()
     found = store.lookup(np.array([40, 41]))
     assert sorted(zip(found.hashes.tolist(), found.frames.tolist())) == [(40, 2), (40, 8), (41, 5)]

@@ -133,7 +133,7 @@ def _densest_by_definition(
 ) -> np.ndarray:
     """A peak is kept when fewer than the allowed number of the others within half a window
     of it are louder, or as loud and earlier."""
-    half_window = round(config.density_window_seconds * config.frames_per_second / 2)
+    half_window = config.seconds_to_frames(config.density_window_seconds / 2)
     allowed = max(1, round(peaks_per_second * config.density_window_seconds))
     kept = []
     for i, (frame, score) in enumerate(zip(frames, scores)):

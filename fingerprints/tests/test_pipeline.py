@@ -9,7 +9,7 @@ import soxr
 
 from fingerprints.config import EngineConfig
 from fingerprints.errors import NoUsableSound, TooLong, TooShort
-from fingerprints.pipeline import Query, analyse_query, corrected_for_speed, fingerprint_for_index
+from fingerprints.pipeline import Query, analyse_query, analyse_song, corrected_for_speed
 from fingerprints.spectrogram import frame_count
 from testsupport.codecs import write_audio
 from testsupport.music import SAMPLE_RATE, synth_song
@@ -24,43 +24,43 @@ def silent_wav(tmp_path: Path) -> Path:
     return write_audio(tmp_path / "silence.wav", np.zeros(5 * SAMPLE_RATE, np.float32), SAMPLE_RATE)
 
 
-def test_index_fingerprints_a_whole_song(tmp_path: Path, config: EngineConfig) -> None:
-    fingerprint = fingerprint_for_index(write_song(tmp_path, 10), config)
+def test_a_song_is_analysed_whole(tmp_path: Path, config: EngineConfig) -> None:
+    analysis = analyse_song(write_song(tmp_path, 10), config)
 
-    assert fingerprint.complete
-    assert fingerprint.duration_seconds == pytest.approx(10, abs=0.1)
-    assert len(fingerprint.hashes) > 0
-    assert fingerprint.peaks.frames.max() > frame_count(9 * config.sample_rate, config)
+    assert analysis.complete
+    assert analysis.duration_seconds == pytest.approx(10, abs=0.1)
+    assert len(analysis.hashes) > 0
+    assert analysis.peaks.frames.max() > frame_count(9 * config.sample_rate, config)
 
 
 def test_index_refuses_silence(silent_wav: Path, config: EngineConfig) -> None:
     with pytest.raises(NoUsableSound, match="no usable sound"):
-        fingerprint_for_index(silent_wav, config)
+        analyse_song(silent_wav, config)
 
 
 def test_index_refuses_a_file_over_the_limit(tmp_path: Path, config: EngineConfig) -> None:
     short_limit = dataclasses.replace(config, max_index_seconds=5.0)
 
     with pytest.raises(TooLong, match="limit"):
-        fingerprint_for_index(write_song(tmp_path, 10), short_limit)
+        analyse_song(write_song(tmp_path, 10), short_limit)
 
 
 def test_query_of_silence_is_empty(silent_wav: Path, config: EngineConfig) -> None:
-    fingerprint = analyse_query(silent_wav, config).fingerprint
+    analysis = analyse_query(silent_wav, config).analysis
 
-    assert len(fingerprint.hashes) == 0
-    assert len(fingerprint.peaks) == 0
-    assert fingerprint.duration_seconds == pytest.approx(5, abs=0.1)
+    assert len(analysis.hashes) == 0
+    assert len(analysis.peaks) == 0
+    assert analysis.duration_seconds == pytest.approx(5, abs=0.1)
 
 
 def test_long_query_analyses_only_its_start(tmp_path: Path, config: EngineConfig) -> None:
-    fingerprint = analyse_query(write_song(tmp_path, 60), config).fingerprint
+    analysis = analyse_query(write_song(tmp_path, 60), config).analysis
 
-    assert not fingerprint.complete
-    assert fingerprint.duration_seconds == pytest.approx(config.max_query_seconds, abs=0.1)
+    assert not analysis.complete
+    assert analysis.duration_seconds == pytest.approx(config.max_query_seconds, abs=0.1)
     analysed_frames = frame_count(round(config.max_query_seconds * config.sample_rate), config)
-    assert fingerprint.peaks.frames.max() < analysed_frames
-    assert fingerprint.hashes.frames.max() > 0.9 * analysed_frames
+    assert analysis.peaks.frames.max() < analysed_frames
+    assert analysis.hashes.frames.max() > 0.9 * analysed_frames
 
 
 def test_query_shorter_than_the_minimum_is_refused(tmp_path: Path, config: EngineConfig) -> None:
@@ -73,7 +73,7 @@ def test_query_keeps_the_audio_it_analysed(tmp_path: Path, config: EngineConfig)
 
     assert query.audio.sample_rate == config.sample_rate
     assert query.audio.duration_seconds == pytest.approx(4, abs=0.05)
-    assert query.fingerprint.duration_seconds == query.audio.duration_seconds
+    assert query.analysis.duration_seconds == query.audio.duration_seconds
 
 
 @pytest.mark.parametrize("speed", [1.04, 0.97])
@@ -86,7 +86,7 @@ def test_speed_correction_restores_the_hashes_of_a_turntable_change(
     played = analyse_query(write_audio(tmp_path / "b.wav", changed, SAMPLE_RATE), config)
 
     def shared_hashes(query: Query) -> float:
-        return np.isin(query.fingerprint.hashes.values, original.fingerprint.hashes.values).mean()
+        return np.isin(query.analysis.hashes.values, original.analysis.hashes.values).mean()
 
     assert shared_hashes(played) < 0.2
     assert shared_hashes(corrected_for_speed(played, speed, config)) > 0.6
@@ -99,7 +99,7 @@ def test_a_clip_cut_between_frames_holds_the_indexed_pairs(
     """A clip that starts half a hop off the song's frames comes out otherwise at its own
     frames; the analysis started half a hop later sits on the song's again."""
     song = synth_song(seed, 20)
-    indexed = fingerprint_for_index(write_audio(tmp_path / "song.wav", song, SAMPLE_RATE), config)
+    indexed = analyse_song(write_audio(tmp_path / "song.wav", song, SAMPLE_RATE), config)
     start_frame = 100
     cut = round((start_frame + 0.5) * config.hop_length * SAMPLE_RATE / config.sample_rate)
     clip = write_audio(tmp_path / "clip.wav", song[cut : cut + 8 * SAMPLE_RATE], SAMPLE_RATE)
@@ -114,9 +114,9 @@ def test_a_clip_cut_between_frames_holds_the_indexed_pairs(
         )
     )
 
-    def held(shifts: int) -> float:
-        query = analyse_query(clip, dataclasses.replace(config, query_shifts=shifts))
-        hashes = query.fingerprint.hashes
+    def held(phases: int) -> float:
+        query = analyse_query(clip, dataclasses.replace(config, query_phases=phases))
+        hashes = query.analysis.hashes
         have = set(zip(hashes.values.tolist(), hashes.frames.tolist()))
         return float(np.mean([any((v, f + d) in have for d in (-1, 0, 1)) for v, f in wanted]))
 

@@ -5,7 +5,7 @@ from django.db import connections
 from django.db.models import Model
 
 from catalog.models import Artist, Song
-from fingerprints.models import Fingerprint, FingerprintedSong
+from fingerprints.models import FingerprintedSong, SongHash
 from fingerprints.routers import FingerprintRouter
 from testsupport.library import BOTH_DATABASES
 
@@ -14,7 +14,7 @@ router = FingerprintRouter()
 
 @pytest.mark.parametrize(
     ("model", "database"),
-    [(Fingerprint, "fingerprints"), (FingerprintedSong, "fingerprints"), (Song, None)],
+    [(SongHash, "fingerprints"), (FingerprintedSong, "fingerprints"), (Song, None)],
 )
 def test_reads_and_writes_go_to_the_app_database(model: type[Model], database: str | None) -> None:
     assert router.db_for_read(model) == database
@@ -62,7 +62,7 @@ def table_names(alias: str) -> set[str]:
 def test_each_table_is_migrated_into_its_own_database_only() -> None:
     fingerprint_tables, default_tables = table_names("fingerprints"), table_names("default")
 
-    assert fingerprint_tables == {"fingerprint", "fingerprinted_song"}
-    assert {"fingerprint", "fingerprinted_song"}.isdisjoint(default_tables)
+    assert fingerprint_tables == {"song_hash", "fingerprinted_song"}
+    assert {"song_hash", "fingerprinted_song"}.isdisjoint(default_tables)
     assert "catalog_song" in default_tables
     assert "catalog_song" not in fingerprint_tables

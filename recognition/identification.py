@@ -1,0 +1,216 @@
+"""Identification: which song is in a clip, and why that one.
+
+:func:`identify` takes a query from its first match to the verdict:
+
+1. the clip's hashes are looked up and voted on as they are (``recognition.matching``);
+2. if that names no song, the clip may have been played at the wrong speed (a turntable, a
+   pitched-up radio edit). Its peak pairs are moved to each speed of ``config.speed_search``
+   and looked up all at once; the ``config.speed_candidates`` speeds under which they line up
+   best are re-analysed from resampled audio and voted on again, the likeliest first, until
+   one names a song;
+3. every vote ends in :func:`decide`, which names the top song only if :func:`is_named`'s
+   checks all hold. A speed-corrected vote is a retry and meets a stricter bar.
+
+Knows nothing of the catalog: songs are ids here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from fingerprints.config import EngineConfig
+from fingerprints.hashes import Hashes, hashes_at_speeds
+from fingerprints.pipeline import Query, corrected_for_speed
+from fingerprints.store import FingerprintStore
+
+from . import matching
+from .matching import Candidate, Hits
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of one vote. ``winner`` is None when no song stands out enough."""
+
+    winner: Candidate | None
+    #: 1 − the runner-up's votes (never below the background or one vote) / the winner's:
+    #: 0 for a tie, near 1 for a winner far above everything else; 0 without a winner.
+    confidence: float
+    #: Best candidates, strongest first (the winner, if any, included).
+    candidates: list[Candidate]
+    #: Votes expected in an offset window by chance alone.
+    background: float
+
+
+@dataclass(frozen=True)
+class Identification:
+    """The verdict, and what it was reached on."""
+
+    #: The query decided on: the clip as it is, or as corrected for the speed that matched.
+    query: Query
+    #: The hits of that query's hashes.
+    hits: Hits
+    verdict: Verdict
+
+
+def identify(query: Query, store: FingerprintStore, config: EngineConfig) -> Identification:
+    """Match ``query`` as it is; if nothing matches, match it corrected for each of the likely
+    playback speeds in turn, and keep the first that names a song."""
+    as_played = _vote(query, store, config, retry=False)
+    if as_played.verdict.winner is not None or len(query.analysis.hashes) == 0:
+        return as_played
+    for speed in likely_speeds(query, store, config):
+        corrected = _vote(corrected_for_speed(query, speed, config), store, config, retry=True)
+        if corrected.verdict.winner is not None:
+            return corrected
+    return as_played
+
+
+def likely_speeds(query: Query, store: FingerprintStore, config: EngineConfig) -> list[float]:
+    """The ``speed_candidates`` speeds of ``config.speed_search`` under which the query's
+    peak pairs, moved to where they would sit at the original speed, line up best with a song.
+
+    Moving pairs is cheap and one lookup serves every speed; only the likely speeds are then
+    re-analysed from resampled audio, which is what recovers nearly every hash. The pairs
+    are sparse (``config.speed_search_density``): ranking speeds needs far fewer hashes than
+    naming a song.
+    """
+    moved = hashes_at_speeds(
+        query.analysis.peaks, config.speed_search, config, config.speed_search_density
+    )
+    every = Hashes(
+        np.concatenate([hashes.values for hashes in moved]),
+        np.concatenate([hashes.frames for hashes in moved]),
+    )
+    hits = matching.join_hits(every, store.lookup(every.values))
+    speed_of_row = np.repeat(np.arange(len(moved)), [len(hashes) for hashes in moved])
+    strength = matching.strongest_by_group(
+        hits, speed_of_row[hits.query_rows], len(moved), config.alignment_tolerance_frames
+    )
+    ranked = np.argsort(-strength, kind="stable")[: config.speed_candidates]
+    return [config.speed_search[i] for i in ranked]
+
+
+def _vote(
+    query: Query, store: FingerprintStore, config: EngineConfig, *, retry: bool
+) -> Identification:
+    """The query's hashes looked up, voted on and decided on."""
+    hashes = query.analysis.hashes
+    hits = matching.join_hits(hashes, store.lookup(hashes.values))
+    return Identification(query, hits, decide(hits, config, retry=retry))
+
+
+@dataclass(frozen=True)
+class Standing:
+    """How the top song of a vote stands against the rest: what every check reads."""
+
+    #: Aligned votes of the top song, the runner-up song and the third (0 where none).
+    top: int
+    runner_up: int
+    third: int
+    #: Votes expected in an offset window by chance alone.
+    background: float
+    #: In how many slices of ``config.spread_slice_seconds`` of the clip the top song has votes.
+    slices: int
+    #: Whether this vote is of a speed-corrected query (see :func:`identify`).
+    retry: bool
+
+    def reference(self, votes: int) -> float:
+        """A rival's votes, never below the background or one vote."""
+        return max(float(votes), self.background, 1.0)
+
+    @property
+    def confidence(self) -> float:
+        """See ``Verdict.confidence``."""
+        return max(0.0, 1.0 - self.reference(self.runner_up) / self.top)
+
+
+def decide(hits: Hits, config: EngineConfig, *, retry: bool = False) -> Verdict:
+    """Vote, then name the top song if :func:`is_named` says so."""
+    votes = matching.tally(hits, config.alignment_tolerance_frames)
+    ranked = matching.candidates(votes)
+    if not ranked:
+        return Verdict(None, 0.0, [], 0.0)
+    standing = _standing(hits, votes, ranked, config, retry)
+    shown = ranked[: config.runner_up_count + 1]
+    if not is_named(standing, config):
+        return Verdict(None, 0.0, shown, standing.background)
+    return Verdict(ranked[0], standing.confidence, shown, standing.background)
+
+
+def is_named(standing: Standing, config: EngineConfig) -> bool:
+    """The top song is named when it has enough aligned votes, from enough moments of the
+    clip, and either leads the runner-up and the background clearly or leads a runner-up
+    that is a second recording of the same passage."""
+    return (
+        has_enough_votes(standing, config)
+        and votes_come_from_enough_slices(standing, config)
+        and (leads_clearly(standing, config) or leads_a_second_recording(standing, config))
+    )
+
+
+def has_enough_votes(standing: Standing, config: EngineConfig) -> bool:
+    """``min_aligned_matches`` aligned votes; a retry needs ``speed_min_aligned_matches``,
+    since more tries are more chances for chance hits to line up."""
+    least = config.speed_min_aligned_matches if standing.retry else config.min_aligned_matches
+    return standing.top >= least
+
+
+def votes_come_from_enough_slices(standing: Standing, config: EngineConfig) -> bool:
+    """Votes from at least ``min_voting_slices`` slices: one moment (a drum hit, a sound
+    effect two tracks share) is not a song, however far it leads."""
+    return standing.slices >= config.min_voting_slices
+
+
+def leads_clearly(standing: Standing, config: EngineConfig) -> bool:
+    """The top song has :func:`required_lead` times the votes of the runner-up and of the
+    background."""
+    return standing.top >= required_lead(standing, config) * standing.reference(standing.runner_up)
+
+
+def required_lead(standing: Standing, config: EngineConfig) -> float:
+    """The lead a top song needs, by how its votes spread over the clip: a chance alignment
+    piles its votes up where both recordings hold a similar chord for a moment, a true one
+    collects them throughout. A retry gets no allowance for spread."""
+    if standing.slices <= config.clumped_max_slices:
+        return config.clumped_margin_ratio
+    if standing.slices >= config.spread_min_slices and not standing.retry:
+        return config.spread_margin_ratio
+    return config.min_margin_ratio
+
+
+def leads_a_second_recording(standing: Standing, config: EngineConfig) -> bool:
+    """The runner-up stands ``min_margin_ratio`` times above the third-best song, as far as a
+    winner must stand above a runner-up: it is another recording of the same passage (a
+    second mix, a reprise), no chance alignment, and the top song need only lead it
+    ``min_lead_ratio`` times. A near tie between two recordings stays unnamed."""
+    second_recording = standing.runner_up >= config.min_margin_ratio * standing.reference(
+        standing.third
+    )
+    return second_recording and standing.top >= config.min_lead_ratio * standing.runner_up
+
+
+def _standing(
+    hits: Hits,
+    votes: matching.Tally,
+    ranked: list[Candidate],
+    config: EngineConfig,
+    retry: bool,
+) -> Standing:
+    runner_up, third = ([c.aligned_matches for c in ranked[1:3]] + [0, 0])[:2]
+    return Standing(
+        top=ranked[0].aligned_matches,
+        runner_up=runner_up,
+        third=third,
+        background=matching.background(votes, len(hits), ranked[0]),
+        slices=_slices_voting(hits, ranked[0], config),
+        retry=retry,
+    )
+
+
+def _slices_voting(hits: Hits, candidate: Candidate, config: EngineConfig) -> int:
+    """In how many slices of ``config.spread_slice_frames`` of the clip ``candidate`` has
+    votes."""
+    aligned = matching.aligned_mask(hits, candidate, config.alignment_tolerance_frames)
+    return len(np.unique(hits.query_frames[aligned] // config.spread_slice_frames))
