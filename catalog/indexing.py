@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from enum import Enum
+from functools import partial
 from pathlib import Path
 
 from django.db import transaction
@@ -24,12 +25,18 @@ from fingerprints.pipeline import Analysis, analyse_song
 from fingerprints.store import FingerprintStore
 from fingerprints.wiring import engine_config, fingerprint_store
 
+from .ahead import map_ahead
 from .models import Album, Artist, Song
 from .tags import SongTags, read_tags
 
 #: A run that wrote at least this share of the stored fingerprints compacts the store after
 #: it: worth the rewrite after a bulk load, not after adding a few songs to a large library.
 COMPACT_AFTER_SHARE = 0.1
+
+#: Files each worker process may have been handed beyond the one being written: enough that
+#: no worker waits for the writer, few enough that the analyses waiting for it (an hour of
+#: audio is about 4 MB of peaks and hashes) hold a bounded amount of memory.
+FILES_AHEAD_PER_WORKER = 2
 
 #: Files with these extensions are picked up when a folder is indexed; a file named
 #: explicitly is tried whatever its name.
@@ -110,6 +117,14 @@ def analyse_file(path: Path, sha256: str, config: EngineConfig) -> AnalysedFile 
     return AnalysedFile(path, sha256, read_tags(path), analysis)
 
 
+def _analyse_pending(
+    pending: tuple[Path, str], *, config: EngineConfig
+) -> AnalysedFile | FileReport:
+    """``analyse_file`` of a planned (path, content hash) pair, in a worker process."""
+    path, sha256 = pending
+    return analyse_file(path, sha256, config)
+
+
 class Indexer:
     """Writes analysed files into the catalog and the fingerprint store."""
 
@@ -188,9 +203,12 @@ class Indexer:
                 yield analyse_file(path, sha256, self.config)
             return
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(analyse_file, p, s, self.config) for p, s in pending]
-            for future in futures:
-                yield future.result()
+            yield from map_ahead(
+                pool,
+                partial(_analyse_pending, config=self.config),
+                pending,
+                ahead=workers * FILES_AHEAD_PER_WORKER,
+            )
 
     def _save(self, analysed: AnalysedFile | FileReport) -> FileReport:
         if isinstance(analysed, FileReport):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +38,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         indexer = Indexer.from_settings()
         started = time.perf_counter()
+        totals = _Totals()
         if options["song_id"] is not None:
-            reports = [self._index_into_song(indexer, options["song_id"], options["paths"])]
+            totals.add(self._index_into_song(indexer, options["song_id"], options["paths"]))
         else:
-            reports = self._index_all(indexer, options)
-        self._summarise(reports, time.perf_counter() - started)
+            self._index_all(indexer, options, totals)
+        self._summarise(totals, time.perf_counter() - started)
 
     def _index_into_song(self, indexer: Indexer, song_id: int, paths: list[Path]) -> FileReport:
         if len(paths) != 1:
@@ -52,13 +55,15 @@ class Command(BaseCommand):
         self._report(report)
         return report
 
-    def _index_all(self, indexer: Indexer, options: dict[str, Any]) -> list[FileReport]:
+    def _index_all(self, indexer: Indexer, options: dict[str, Any], totals: _Totals) -> None:
+        """Index every file found, counting each report in ``totals`` and keeping none: memory
+        stays flat however many files there are."""
         if options["workers"] < 1:
             raise CommandError("--workers must be at least 1")
         plan = indexer.plan(options["paths"], reindex=options["reindex"])
         for report in plan.settled:
             self._report(report)
-        reports = list(plan.settled)
+            totals.add(report)
         results = indexer.run(plan, workers=options["workers"])
         bar = tqdm(
             results,
@@ -73,8 +78,7 @@ class Command(BaseCommand):
                 bar.clear()  # each file's line goes above the bar, which is drawn again below it
                 self._report(report)
                 bar.refresh()
-                reports.append(report)
-        return reports
+                totals.add(report)
 
     def _report(self, report: FileReport) -> None:
         if report.status is Status.FAILED:
@@ -84,20 +88,32 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"{report.status.value}: {report.path}")
 
-    def _summarise(self, reports: list[FileReport], seconds: float) -> None:
-        indexed = [r for r in reports if r.status is Status.INDEXED]
-        skipped = sum(r.status is Status.SKIPPED for r in reports)
-        failed = sum(r.status is Status.FAILED for r in reports)
-        audio_seconds = sum(r.duration_seconds for r in indexed)
-        fingerprints = sum(r.fingerprints for r in indexed)
-        speed = audio_seconds / seconds if seconds > 0 else 0.0
+    def _summarise(self, totals: _Totals, seconds: float) -> None:
+        speed = totals.audio_seconds / seconds if seconds > 0 else 0.0
         self.stdout.write(
-            f"{len(indexed)} song(s) indexed, {audio_seconds / 3600:.2f} h of audio, "
-            f"{fingerprints:,} fingerprints in {seconds:.1f} s ({speed:.0f}× real time); "
-            f"{skipped} skipped, {failed} failed"
+            f"{totals.files[Status.INDEXED]} song(s) indexed, "
+            f"{totals.audio_seconds / 3600:.2f} h of audio, "
+            f"{totals.fingerprints:,} fingerprints in {seconds:.1f} s ({speed:.0f}× real time); "
+            f"{totals.files[Status.SKIPPED]} skipped, {totals.files[Status.FAILED]} failed"
         )
-        if failed:
-            raise CommandError(f"{failed} file(s) could not be indexed")
+        if totals.files[Status.FAILED]:
+            raise CommandError(f"{totals.files[Status.FAILED]} file(s) could not be indexed")
+
+
+@dataclass
+class _Totals:
+    """What the run's summary says: files per status, and the audio and fingerprints of those
+    indexed."""
+
+    files: Counter[Status] = field(default_factory=Counter)
+    audio_seconds: float = 0.0
+    fingerprints: int = 0
+
+    def add(self, report: FileReport) -> None:
+        self.files[report.status] += 1
+        if report.status is Status.INDEXED:
+            self.audio_seconds += report.duration_seconds
+            self.fingerprints += report.fingerprints
 
 
 class _AsWritten:
