@@ -276,8 +276,13 @@ def _heading(report: dict[str, Any]) -> str:
     split = report["split"]
     counts = report["clip_counts"]
     versions = len(split.get("versions", []))
+    distractors = (
+        f" with {split['distractors']} distractors ({split['distractor_hours']:.2f} h)"
+        if split.get("distractors")
+        else ""
+    )
     return (
-        f"{len(split['indexed'])} tracks indexed ({split['indexed_hours']:.2f} h), "
+        f"{len(split['indexed'])} tracks indexed ({split['indexed_hours']:.2f} h){distractors}, "
         f"{len(split['held_out'])} held out ({versions} pair(s) of versions of one piece kept "
         f"indexed); {counts['known']} known clips "
         f"({run['per_cell']} per cell), {counts['held_out']} held-out, {counts['noise']} noise, "

@@ -4,7 +4,7 @@ Usage (from the repository root)::
 
     .venv/bin/python -m bench.run MUSIC_DIR [--systems kazoom,audfprint,audfprint-dense,olaf]
         [--per-cell 10] [--seed 0] [--conditions clean,white5,...] [--durations 2,3,5,10]
-        [--out-dir bench/results] [--keep DIR]
+        [--distractor-hours 0] [--distractor-cache DIR] [--out-dir bench/results] [--keep DIR]
     .venv/bin/python -m bench.run --rescore bench/results/latest.json [--out-dir bench/results]
 
 1. Splits MUSIC_DIR once and for all (by file name) into indexed tracks (about 85 %) and
@@ -13,8 +13,10 @@ Usage (from the repository root)::
 2. Plans a seeded grid of clips: every condition × duration gets ``--per-cell`` clips from
    indexed tracks and a fifth as many from held-out ones; each duration also gets noise and
    silence clips (``bench.grid``). They are written once (``bench.clip_files``).
-3. Each system indexes the indexed tracks and answers every clip through its own command line,
-   one after the other, each child pinned to one core (``bench.systems``).
+3. Each system indexes the indexed tracks, and ``--distractor-hours`` of distractor songs made
+   from them (``bench.distractors``: a larger catalog whose added songs no clip comes from),
+   and answers every clip through its own command line, one after the other, each child
+   pinned to one core (``bench.systems``).
 4. Judges the answers, as given and at each system's zero-false-match threshold
    (``bench.scoring``; a wrong offset where the track repeats itself counts as right,
    ``bench.repeats``), prints the tables and writes ``latest.json``, ``latest.md`` and
@@ -55,6 +57,7 @@ from bench.common import (
     progress,
     workspace,
 )
+from bench.distractors import DEFAULT_CACHE_DIR, distractor_tracks
 from bench.grid import (
     CONDITIONS,
     CONDITIONS_BY_NAME,
@@ -67,7 +70,7 @@ from bench.grid import (
 from bench.kazoom_data import setup_django
 from bench.repeats import decode_track, same_passage_judge
 from bench.scoring import SamePassage
-from bench.split import HELD_OUT_SHARE, Split, find_tracks, split_tracks
+from bench.split import HELD_OUT_SHARE, Split, Track, find_tracks, split_tracks
 from bench.systems import audfprint, olaf
 from bench.systems.base import QueryClip, System, Unavailable
 from bench.versions import find_versions
@@ -87,6 +90,20 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     conditions = _names(tuple(CONDITIONS_BY_NAME))
     parser.add_argument("--conditions", type=conditions, default=list(CONDITIONS_BY_NAME))
     parser.add_argument("--durations", type=_seconds, default=list(DURATIONS_SECONDS))
+    parser.add_argument(
+        "--distractor-hours",
+        type=float,
+        default=0.0,
+        metavar="H",
+        help="also index H hours of distractor songs made from the indexed tracks",
+    )
+    parser.add_argument(
+        "--distractor-cache",
+        type=Path,
+        default=DEFAULT_CACHE_DIR,
+        metavar="DIR",
+        help="where distractors are written once and reused",
+    )
     parser.add_argument("--out-dir", type=Path, default=DEFAULT_OUT_DIR)
     keep = "work in DIR (empty or new) and keep it"
     parser.add_argument("--keep", type=empty_or_new_folder, metavar="DIR", help=keep)
@@ -100,6 +117,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         parser.error("MUSIC_DIR is needed, unless --rescore JSON")
     if args.per_cell < 1:
         parser.error("--per-cell must be at least 1")
+    if args.distractor_hours < 0:
+        parser.error("--distractor-hours must not be negative")
     return args
 
 
@@ -150,6 +169,8 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         tracks, never_held_out={key for p in versions for key in (p.first, p.second)}
     )
     progress(f"{len(split.indexed)} tracks to index, {len(split.held_out)} held out")
+    distractors = distractor_tracks(split.indexed, args.distractor_hours, args.distractor_cache)
+    catalog = [*split.indexed, *distractors]
     utterances = _voices(work, notes)
     conditions = [
         c for c in CONDITIONS if c.name in args.conditions and (utterances or c.family != "babble")
@@ -159,7 +180,7 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     timings = {"clips_seconds": time.perf_counter() - started}
     same = same_passage_judge(decode_track)
     systems = {
-        name: _run_system(name, work, split, specs, clips, timings, same) for name in args.systems
+        name: _run_system(name, work, catalog, specs, clips, timings, same) for name in args.systems
     }
     return {
         "settings": {
@@ -179,6 +200,8 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             "held_out": [t.key for t in split.held_out],
             "indexed_hours": split.indexed_seconds / 3600,
             "versions": [asdict(pair) for pair in versions],
+            "distractors": len(distractors),
+            "distractor_hours": sum(t.duration_seconds for t in distractors) / 3600,
         },
         "clip_counts": dict(Counter(spec.kind for spec in specs)),
         "notes": notes,
@@ -225,7 +248,7 @@ def _write_grid(
 def _run_system(
     name: str,
     work: Path,
-    split: Split,
+    catalog: Sequence[Track],
     specs: Sequence[ClipSpec],
     clips: Sequence[QueryClip],
     timings: dict[str, float],
@@ -237,9 +260,9 @@ def _run_system(
         progress(f"{name}: skipped: {error}")
         return report.skipped_report(str(error))
     try:
-        progress(f"{name}: indexing {len(split.indexed)} tracks")
+        progress(f"{name}: indexing {len(catalog)} tracks")
         started = time.perf_counter()
-        stats = system.index(split.indexed)
+        stats = system.index(catalog)
         progress(f"{name}: answering {len(clips)} clips")
         run = system.query(clips)
         timings[f"{name}_seconds"] = time.perf_counter() - started

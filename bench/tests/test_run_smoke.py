@@ -1,4 +1,5 @@
-"""``python -m bench.run`` end to end on three synthetic songs, Kazoom alone, a two-cell grid.
+"""``python -m bench.run`` end to end on three synthetic songs, Kazoom alone, a two-cell grid,
+the catalog grown by a minute of distractors.
 
 Accuracy on real music and the peers are the benchmark's business, never the test suite's:
 this only checks that the script runs through, writes its three files, and judges Kazoom's
@@ -32,7 +33,8 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> BenchRun:
     music = write_songs(tmp_path_factory.mktemp("music"), (1, 2, 3), SONG_SECONDS)
     out_dir = tmp_path_factory.mktemp("results")
     grid = ["--conditions", ",".join(CONDITIONS), "--durations", "3", "--per-cell", "1"]
-    options = [*grid, "--seed", "3", "--out-dir", str(out_dir)]
+    distractors = ["--distractor-hours", "0.019", "--distractor-cache", str(out_dir / "cache")]
+    options = [*grid, *distractors, "--seed", "3", "--out-dir", str(out_dir)]
     done = run_script(
         "bench.run", [str(music), "--systems", "kazoom", *options], timeout_seconds=300
     )
@@ -50,6 +52,13 @@ def test_one_song_of_three_is_held_out(run: BenchRun) -> None:
         "song_2.flac",
         "song_3.flac",
     }
+
+
+def test_the_catalog_holds_the_indexed_songs_and_the_distractors(run: BenchRun) -> None:
+    split = run.report["split"]
+    assert split["distractors"] == 4  # both 20 s songs 12 % fast, forwards and backwards
+    assert 0.019 <= split["distractor_hours"] < 0.03
+    assert run.report["systems"]["kazoom"]["indexing"]["tracks"] == 2 + 4
 
 
 def test_grid_holds_known_held_out_noise_and_silence_clips(run: BenchRun) -> None:
