@@ -66,6 +66,8 @@ def variants() -> Iterator[Variant]:
 def distractor_tracks(tracks: Sequence[Track], hours: float, cache_dir: Path) -> list[Track]:
     """Distractors of ``tracks`` adding up to at least ``hours`` of audio (none for 0), the
     missing ones written into ``cache_dir``. The same arguments always give the same files."""
+    if hours <= 0:
+        return []
     chosen: list[Track] = []
     total_seconds = 0.0
     cache_dir.mkdir(parents=True, exist_ok=True)

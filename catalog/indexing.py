@@ -120,7 +120,7 @@ def analyse_file(path: Path, sha256: str, config: EngineConfig) -> AnalysedFile 
 def _analyse_pending(
     pending: tuple[Path, str], *, config: EngineConfig
 ) -> AnalysedFile | FileReport:
-    """``analyse_file`` of a planned (path, content hash) pair, in a worker process."""
+    """``analyse_file`` of a planned (path, content hash) pair."""
     path, sha256 = pending
     return analyse_file(path, sha256, config)
 
@@ -198,17 +198,12 @@ class Indexer:
     def _analyse(
         self, pending: list[tuple[Path, str]], workers: int
     ) -> Iterator[AnalysedFile | FileReport]:
+        analyse = partial(_analyse_pending, config=self.config)
         if workers <= 1 or len(pending) <= 1:
-            for path, sha256 in pending:
-                yield analyse_file(path, sha256, self.config)
+            yield from map(analyse, pending)
             return
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            yield from map_ahead(
-                pool,
-                partial(_analyse_pending, config=self.config),
-                pending,
-                ahead=workers * FILES_AHEAD_PER_WORKER,
-            )
+            yield from map_ahead(pool, analyse, pending, ahead=workers * FILES_AHEAD_PER_WORKER)
 
     def _save(self, analysed: AnalysedFile | FileReport) -> FileReport:
         if isinstance(analysed, FileReport):

@@ -8,3 +8,9 @@ def clock(seconds: float) -> str:
     total = round(seconds)
     minutes, rest = divmod(abs(total), 60)
     return f"{'-' if total < 0 else ''}{minutes}:{rest:02d}"
+
+
+def place_in_song(seconds: float) -> str:
+    """Where in a song a clip starts, as m:ss, never before 0:00: a clip that starts just
+    before its song (a negative offset) is heard from the song's start."""
+    return clock(max(seconds, 0.0))

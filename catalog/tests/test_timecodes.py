@@ -1,11 +1,11 @@
-"""``catalog.timecodes.clock``: m:ss to the nearest second, signed."""
+"""``catalog.timecodes``: m:ss to the nearest second, signed, and places in a song."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from catalog.timecodes import clock
+from catalog.timecodes import clock, place_in_song
 
 
 @pytest.mark.parametrize(
@@ -24,3 +24,8 @@ from catalog.timecodes import clock
 )
 def test_clock(seconds: float, expected: str) -> None:
     assert clock(seconds) == expected
+
+
+@pytest.mark.parametrize(("seconds", "expected"), [(74.6, "1:15"), (0.0, "0:00"), (-3.2, "0:00")])
+def test_a_place_in_a_song_is_never_before_its_start(seconds: float, expected: str) -> None:
+    assert place_in_song(seconds) == expected

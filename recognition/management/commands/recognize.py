@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from catalog.timecodes import clock
+from catalog.timecodes import place_in_song
 from fingerprints.errors import AudioError
 from fingerprints.wiring import engine_config, fingerprint_store
 from recognition.presenters import recognition_json
@@ -58,8 +58,7 @@ def _describe(result: Recognition) -> str:
         return f"no match {timing}"
     song = result.match.song
     album = f" ({song.album.title})" if song.album else ""
-    # As on the web page: a clip that starts just before its song is at 0:00.
-    position = clock(max(result.match.offset_seconds, 0.0))
+    position = place_in_song(result.match.offset_seconds)
     return (
         f"{song.title} — {song.artist.name}{album} at {position}, "
         f"confidence {result.match.confidence:.2f}, "
