@@ -44,8 +44,11 @@ class Storage:
 
 
 def setup_django(data_dir: Path) -> None:
-    """Point this process, and the children it starts, at ``data_dir``."""
+    """Point this process, and the children it starts, at ``data_dir``: both databases are
+    SQLite files there, even where KAZOOM_FINGERPRINTS_URL names PostgreSQL (the storage
+    figures are read off the file)."""
     os.environ["KAZOOM_DATA_DIR"] = str(data_dir)
+    os.environ.pop("KAZOOM_FINGERPRINTS_URL", None)
     os.environ["DJANGO_SETTINGS_MODULE"] = "kazoom_site.settings"
     # Measure what a deployment runs, not the development default (which logs every query).
     os.environ["DJANGO_DEBUG"] = "0"

@@ -1,7 +1,7 @@
 """Tables of the fingerprint database (alias ``fingerprints``, see ``routers.py``).
 
-Only ``store.py`` reads and writes them; the models exist so that Django migrates the
-database and routes it.
+Only the store (``store.py`` and each backend's module) reads and writes them; the models exist
+so that Django migrates the database and routes it.
 """
 
 from django.db import models
@@ -10,9 +10,11 @@ from django.db import models
 class SongHash(models.Model):
     """One hash of one song, at every time the song has it.
 
-    The table is ``WITHOUT ROWID`` with primary key (hash, song_id): rows are stored in hash
-    order, so a lookup is one seek per distinct query hash. The migrations create it with raw
-    SQL because Django cannot express ``WITHOUT ROWID``.
+    The primary key is (hash, song_id), so a lookup is one seek per distinct query hash. On
+    SQLite the table is ``WITHOUT ROWID``, its rows stored in that order; on PostgreSQL it is a
+    heap that ``compact`` puts in that order, along its key's index ``song_hash_pkey``. The
+    migrations create it with raw SQL for each vendor (``vendor_sql.py``) because Django cannot
+    express ``WITHOUT ROWID``.
     """
 
     pk = models.CompositePrimaryKey("hash", "song_id")

@@ -1,10 +1,15 @@
-"""The fingerprint store: the only code that speaks SQL to the fingerprint database."""
+"""The fingerprint store: its interface and what every backend shares.
+
+Each backend's SQL lives in its own module, ``sqlite_store.py`` and ``postgres_store.py``;
+``wiring.fingerprint_store`` picks one by the database's vendor. Those three modules are the
+only code that speaks SQL to the fingerprint database.
+"""
 
 from __future__ import annotations
 
-import json
 import zlib
-from collections.abc import Iterable
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,19 +30,35 @@ class Lookup:
     def __len__(self) -> int:
         return len(self.hashes)
 
+    @classmethod
+    def of_rows(
+        cls, hashes: np.ndarray, song_ids: np.ndarray, frame_bytes: np.ndarray, packed: bytes
+    ) -> Lookup:
+        """The occurrences in ``song_hash`` rows given as each row's hash, song and length of
+        packed frames in bytes, with all the rows' frames packed end to end in ``packed``."""
+        counts = frame_bytes // FRAME_BYTES
+        return cls(np.repeat(hashes, counts), np.repeat(song_ids, counts), unpack_frames(packed))
+
 
 #: Each anchor frame is stored in this many bytes, little-endian: 2**24 frames are 108 hours
 #: at the default hop, far beyond ``EngineConfig.max_index_seconds``.
 FRAME_BYTES = 3
 MAX_FRAME = (1 << (8 * FRAME_BYTES)) - 1
 
+#: A row of ``song_hash``: hash, song id, the song's frames of that hash packed.
+SongHashRow = tuple[int, int, bytes]
+#: A row of ``fingerprinted_song``: song id, its fingerprint count, its encoded hash set.
+FingerprintedSongRow = tuple[int, int, bytes]
 
-class FingerprintStore:
+
+class FingerprintStore(ABC):
     """Adds, finds and deletes songs' hashes in the database ``alias``.
 
     A row of ``song_hash`` holds one hash of one song with every frame the song has it at,
     packed in a blob (``pack_frames``): songs repeat their hashes, so grouped rows take fewer
     bytes per (hash, frame) pair than a row for each pair (see docs/tuning.md#store-layout).
+    ``fingerprinted_song`` holds each song's count and set of distinct hashes, with which a
+    delete seeks straight to the song's rows.
     """
 
     def __init__(self, *, alias: str) -> None:
@@ -57,14 +78,11 @@ class FingerprintStore:
         values, frames = _frames_by_hash(pairs)
         with transaction.atomic(using=self.alias), self._cursor() as cursor:
             self._delete_rows(cursor, song_id)
-            cursor.executemany(
-                "INSERT INTO song_hash (hash, song_id, frames) VALUES (%s, %s, %s)",
-                [(value, song_id, packed) for value, packed in zip(values.tolist(), frames)],
+            self._write_song_hashes(
+                cursor, [(value, song_id, packed) for value, packed in zip(values.tolist(), frames)]
             )
-            cursor.execute(
-                "INSERT INTO fingerprinted_song (song_id, hash_count, hash_set) "
-                "VALUES (%s, %s, %s)",
-                [song_id, len(pairs), _encode_hash_set(values)],
+            self._write_fingerprinted_songs(
+                cursor, [(song_id, len(pairs), _encode_hash_set(values))]
             )
         return len(pairs)
 
@@ -77,39 +95,14 @@ class FingerprintStore:
                 removed += self._delete_rows(cursor, song_id)
         return removed
 
+    @abstractmethod
     def lookup(self, hash_values: np.ndarray) -> Lookup:
-        """Every stored occurrence of the hashes among ``hash_values``, in one SQL statement.
+        """Every stored occurrence of the hashes among ``hash_values``, in one SQL statement."""
 
-        The distinct hashes travel as one JSON array; SQLite plans ``IN (SELECT … json_each)``
-        as one primary-key seek per hash. The rows come back as comma-separated lists and one
-        hex string of all their frames (every aggregate sees the rows in the same order), which
-        is faster than fetching them as rows (see docs/tuning.md#lookup).
-        """
-        wanted = json.dumps(np.unique(hash_values).tolist())
-        with self._cursor() as cursor:
-            cursor.execute(
-                "SELECT group_concat(hash), group_concat(song_id), group_concat(length(frames)), "
-                "group_concat(hex(frames), '') FROM song_hash "
-                "WHERE hash IN (SELECT value FROM json_each(%s))",
-                [wanted],
-            )
-            hash_text, song_text, length_text, frames_hex = cursor.fetchone()
-        counts = _integers(length_text) // FRAME_BYTES
-        frames = unpack_frames(bytes.fromhex(frames_hex or ""))
-        return Lookup(
-            np.repeat(_integers(hash_text), counts), np.repeat(_integers(song_text), counts), frames
-        )
-
+    @abstractmethod
     def compact(self) -> None:
-        """Rewrite the database with its pages full and empty the write-ahead log.
-
-        Songs added one by one land all over the hash-ordered B-tree and split its pages,
-        leaving part of the file unused (see docs/tuning.md#store-layout). Rewriting takes
-        about as long as reading the file once; it cannot run inside a transaction.
-        """
-        with self._cursor() as cursor:
-            cursor.execute("VACUUM")
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        """Reorganise the store after a bulk write, so that lookups read as few pages as they
+        can; it may not run inside a transaction."""
 
     def count(self) -> int:
         """Number of stored fingerprints: (hash, frame) pairs."""
@@ -117,8 +110,30 @@ class FingerprintStore:
             cursor.execute("SELECT COALESCE(SUM(hash_count), 0) FROM fingerprinted_song")
             return int(cursor.fetchone()[0])
 
+    @abstractmethod
+    def size_bytes(self) -> int:
+        """Bytes the store takes on disk."""
+
+    @abstractmethod
+    def _write_song_hashes(self, cursor: CursorWrapper, rows: Iterable[SongHashRow]) -> None:
+        """Insert ``rows`` into ``song_hash``, none of whose (hash, song_id) is there yet."""
+
+    @abstractmethod
+    def _delete_song_hashes(
+        self, cursor: CursorWrapper, song_id: int, hash_values: np.ndarray
+    ) -> None:
+        """Delete the rows of ``song_hash`` of song ``song_id`` and one of ``hash_values``."""
+
     def _cursor(self) -> CursorWrapper:
         return connections[self.alias].cursor()
+
+    def _write_fingerprinted_songs(
+        self, cursor: CursorWrapper, rows: Sequence[FingerprintedSongRow]
+    ) -> None:
+        cursor.executemany(
+            "INSERT INTO fingerprinted_song (song_id, hash_count, hash_set) VALUES (%s, %s, %s)",
+            rows,
+        )
 
     def _delete_rows(self, cursor: CursorWrapper, song_id: int) -> int:
         cursor.execute(
@@ -128,10 +143,7 @@ class FingerprintStore:
         if found is None:
             return 0
         count, blob = found
-        cursor.executemany(
-            "DELETE FROM song_hash WHERE hash = %s AND song_id = %s",
-            [(value, song_id) for value in _decode_hash_set(bytes(blob)).tolist()],
-        )
+        self._delete_song_hashes(cursor, song_id, _decode_hash_set(bytes(blob)))
         cursor.execute("DELETE FROM fingerprinted_song WHERE song_id = %s", [song_id])
         return int(count)
 
@@ -164,10 +176,3 @@ def _encode_hash_set(hash_values: np.ndarray) -> bytes:
 
 def _decode_hash_set(blob: bytes) -> np.ndarray:
     return np.cumsum(np.frombuffer(zlib.decompress(blob), dtype="<u4").astype(np.int64))
-
-
-def _integers(text: str | None) -> np.ndarray:
-    """The int64 array of a comma-separated list; SQLite's ``group_concat`` of no rows is NULL."""
-    if text is None:
-        return np.zeros(0, np.int64)
-    return np.fromstring(text, dtype=np.int64, sep=",")

@@ -5,10 +5,16 @@ below them takes its config and store as arguments.
 """
 
 from django.conf import settings
+from django.db import NotSupportedError, connections
 
 from .config import EngineConfig
+from .postgres_store import PostgresStore
 from .routers import FINGERPRINTS_DB
+from .sqlite_store import SqliteStore
 from .store import FingerprintStore
+
+#: The store for each database vendor that Kazoom's fingerprints can live on.
+STORES: dict[str, type[FingerprintStore]] = {"sqlite": SqliteStore, "postgresql": PostgresStore}
 
 
 def engine_config() -> EngineConfig:
@@ -17,4 +23,8 @@ def engine_config() -> EngineConfig:
 
 
 def fingerprint_store() -> FingerprintStore:
-    return FingerprintStore(alias=FINGERPRINTS_DB)
+    """The store of the database ``settings.DATABASES["fingerprints"]`` names."""
+    vendor = connections[FINGERPRINTS_DB].vendor
+    if vendor not in STORES:
+        raise NotSupportedError(f"fingerprints live on SQLite or PostgreSQL, not on {vendor}")
+    return STORES[vendor](alias=FINGERPRINTS_DB)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
+from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -61,6 +63,58 @@ def env_choice(name: str, default: str, choices: Sequence[str]) -> str:
     if raw.upper() in choices:
         return raw.upper()
     raise _refused(name, raw, "one of " + ", ".join(choices))
+
+
+def env_postgres(name: str) -> dict[str, Any] | None:
+    """``postgres://user:password@host:port/dbname`` as a Django ``DATABASES`` entry; None when
+    unset.
+
+    All but the database name may be left out (libpq's defaults apply). A host written with
+    ``%2F`` for its slashes is a unix socket directory; query parameters such as
+    ``sslmode=require`` go to libpq as they are. A refused value is shown without its password.
+    """
+    raw = _raw(name)
+    if raw is None:
+        return None
+    parts = urlsplit(raw)
+    port = _port(parts)
+    database = unquote(parts.path.removeprefix("/"))
+    if parts.scheme not in ("postgres", "postgresql") or not database or port is None:
+        raise _refused(name, _without_password(parts), "postgres://user:password@host:port/dbname")
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": database,
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": unquote(_host(parts)),
+        "PORT": port,
+        "OPTIONS": dict(parse_qsl(parts.query)),
+    }
+
+
+def _port(parts: SplitResult) -> str | None:
+    """The port as text, "" when left out; None when it is not a port number."""
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    return "" if port is None else str(port)
+
+
+def _host(parts: SplitResult) -> str:
+    """The host as written: ``hostname`` would lower its case, which a socket path keeps."""
+    host = parts.netloc.rpartition("@")[2]
+    if parts.port is not None:
+        host = host.rpartition(":")[0]
+    return host.removeprefix("[").removesuffix("]")
+
+
+def _without_password(parts: SplitResult) -> str:
+    if parts.password is None:
+        return parts.geturl()
+    user = parts.netloc.rpartition("@")[0].partition(":")[0]
+    host = parts.netloc.rpartition("@")[2]
+    return parts._replace(netloc=f"{user}:***@{host}").geturl()
 
 
 def _raw(name: str) -> str | None:

@@ -1,14 +1,15 @@
 """Django settings for Kazoom, some of them from environment variables (``kazoom_site.env``).
 
-Both SQLite files live in one data directory: ``data/`` beside this project, or the directory
+The SQLite files live in one data directory: ``data/`` beside this project, or the directory
 named by the ``KAZOOM_DATA_DIR`` environment variable. ``kazoom_site.apps`` creates it, and
-STATIC_ROOT inside it, when Django starts.
+STATIC_ROOT inside it, when Django starts. The fingerprints go to PostgreSQL instead when
+``KAZOOM_FINGERPRINTS_URL`` names a database there.
 """
 
 import os
 from pathlib import Path
 
-from .env import env_bool, env_choice, env_int, env_list, env_path
+from .env import env_bool, env_choice, env_int, env_list, env_path, env_postgres
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = env_path("KAZOOM_DATA_DIR", BASE_DIR / "data")
@@ -67,6 +68,7 @@ _SQLITE_OPTIONS = {
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     "timeout": 30,
 }
+_FINGERPRINTS_POSTGRES = env_postgres("KAZOOM_FINGERPRINTS_URL")
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
@@ -77,7 +79,11 @@ DATABASES = {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "fingerprints.sqlite3",
         "OPTIONS": _SQLITE_OPTIONS,
-    },
+    }
+    if _FINGERPRINTS_POSTGRES is None
+    # A recognition is a few milliseconds of queries: keep the connection rather than open one
+    # per request, checking it before reuse.
+    else {**_FINGERPRINTS_POSTGRES, "CONN_MAX_AGE": 600, "CONN_HEALTH_CHECKS": True},
 }
 DATABASE_ROUTERS = ["fingerprints.routers.FingerprintRouter"]
 

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -30,6 +34,24 @@ def run_command(name: str, *args: str) -> CommandRun:
     return CommandRun(0, out.getvalue(), err.getvalue())
 
 
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run_manage(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """``manage.py args`` in a fresh process with its own data directory and ``env``, its
+    fingerprints there too unless ``env`` says otherwise (the suite's PostgreSQL test database
+    is never migrated or written from outside)."""
+    inherited = {k: v for k, v in os.environ.items() if k != "KAZOOM_FINGERPRINTS_URL"}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=REPO,
+        env={**inherited, "KAZOOM_DATA_DIR": str(data_dir), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def database_snapshot() -> dict[str, object]:
     """Everything both databases hold that indexing could change."""
     with connections["fingerprints"].cursor() as cursor:
@@ -44,10 +66,3 @@ def database_snapshot() -> dict[str, object]:
         "fingerprints": fingerprints,
         "fingerprinted": fingerprinted,
     }
-
-
-def page_count(alias: str) -> int:
-    """Pages in database ``alias``: its size, whether or not it lives in a file."""
-    with connections[alias].cursor() as cursor:
-        cursor.execute("PRAGMA page_count")
-        return int(cursor.fetchone()[0])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -22,10 +23,13 @@ def write_songs(folder: Path, seeds: Sequence[int], seconds: float) -> Path:
 def run_script(
     module: str, args: Sequence[str], timeout_seconds: float
 ) -> subprocess.CompletedProcess[str]:
-    """``python -m MODULE ARGS`` from the repository root, its output captured as text."""
+    """``python -m MODULE ARGS`` from the repository root, its output captured as text; its
+    fingerprints on SQLite (the suite's PostgreSQL test database is never written from
+    outside)."""
     return subprocess.run(
         [sys.executable, "-m", module, *args],
         cwd=REPO_ROOT,
+        env={k: v for k, v in os.environ.items() if k != "KAZOOM_FINGERPRINTS_URL"},
         capture_output=True,
         text=True,
         timeout=timeout_seconds,

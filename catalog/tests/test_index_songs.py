@@ -15,7 +15,7 @@ from fingerprints.models import FingerprintedSong
 from fingerprints.store import FingerprintStore
 from testsupport.badfiles import BAD_FILES, silent_wav
 from testsupport.codecs import write_audio
-from testsupport.commands import database_snapshot, page_count, run_command
+from testsupport.commands import database_snapshot, run_command
 from testsupport.library import BOTH_DATABASES, SongLibrary
 from testsupport.music import SAMPLE_RATE, synth_song
 
@@ -49,11 +49,11 @@ def test_a_bulk_run_leaves_the_store_compact(
 ) -> None:
     run = run_command("index_songs", str(song_library.folder))
     assert run.exit_code == 0, run.stderr
-    pages = page_count(store.alias)
+    size = store.size_bytes()
 
     store.compact()
 
-    assert page_count(store.alias) == pages
+    assert store.size_bytes() == size
 
 
 def test_title_falls_back_to_the_file_name(tmp_path: Path) -> None:

@@ -1,12 +1,29 @@
 from django.db import migrations, models
 
-CREATE_FINGERPRINT = """
-CREATE TABLE fingerprint (
-    hash INTEGER NOT NULL,
-    song_time INTEGER NOT NULL,
-    PRIMARY KEY (hash, song_time)
-) WITHOUT ROWID
-"""
+from fingerprints.vendor_sql import run_sql
+
+CREATE_FINGERPRINT = {
+    "sqlite": [
+        """
+        CREATE TABLE fingerprint (
+            hash INTEGER NOT NULL,
+            song_time INTEGER NOT NULL,
+            PRIMARY KEY (hash, song_time)
+        ) WITHOUT ROWID
+        """
+    ],
+    # The primary key's index is fingerprint_pkey.
+    "postgresql": [
+        """
+        CREATE TABLE fingerprint (
+            hash bigint NOT NULL,
+            song_time bigint NOT NULL,
+            PRIMARY KEY (hash, song_time)
+        )
+        """
+    ],
+}
+DROP_FINGERPRINT = {vendor: ["DROP TABLE fingerprint"] for vendor in CREATE_FINGERPRINT}
 
 
 class Migration(migrations.Migration):
@@ -27,7 +44,7 @@ class Migration(migrations.Migration):
                 ),
             ],
             database_operations=[
-                migrations.RunSQL(CREATE_FINGERPRINT, "DROP TABLE fingerprint"),
+                run_sql(CREATE_FINGERPRINT, DROP_FINGERPRINT),
             ],
         ),
         migrations.CreateModel(

@@ -10,22 +10,48 @@ from itertools import groupby, islice
 
 from django.db import migrations, models
 
-#: 0001's table and 0002's, to be created under the name ``{table}``.
-CREATE_ROWS = """
-CREATE TABLE {table} (
-    hash INTEGER NOT NULL,
-    song_time INTEGER NOT NULL,
-    PRIMARY KEY (hash, song_time)
-) WITHOUT ROWID
-"""
-CREATE_GROUPED = """
-CREATE TABLE {table} (
-    hash INTEGER NOT NULL,
-    song_id INTEGER NOT NULL,
-    frames BLOB NOT NULL,
-    PRIMARY KEY (hash, song_id)
-) WITHOUT ROWID
-"""
+from fingerprints.vendor_sql import execute
+
+#: 0001's table and 0002's, for each vendor, to be created under the name ``{table}``.
+CREATE_ROWS = {
+    "sqlite": """
+        CREATE TABLE {table} (
+            hash INTEGER NOT NULL,
+            song_time INTEGER NOT NULL,
+            PRIMARY KEY (hash, song_time)
+        ) WITHOUT ROWID
+    """,
+    "postgresql": """
+        CREATE TABLE {table} (
+            hash bigint NOT NULL,
+            song_time bigint NOT NULL,
+            PRIMARY KEY (hash, song_time)
+        )
+    """,
+}
+CREATE_GROUPED = {
+    "sqlite": """
+        CREATE TABLE {table} (
+            hash INTEGER NOT NULL,
+            song_id INTEGER NOT NULL,
+            frames BLOB NOT NULL,
+            PRIMARY KEY (hash, song_id)
+        ) WITHOUT ROWID
+    """,
+    "postgresql": """
+        CREATE TABLE {table} (
+            hash bigint NOT NULL,
+            song_id bigint NOT NULL,
+            frames bytea NOT NULL,
+            PRIMARY KEY (hash, song_id)
+        )
+    """,
+}
+#: PostgreSQL keeps a key's name when its table is renamed: fingerprint_new's becomes fingerprint's.
+RENAME_KEY = {
+    "sqlite": [],
+    "postgresql": ["ALTER TABLE fingerprint RENAME CONSTRAINT fingerprint_new_pkey TO fingerprint_pkey"],
+}
 #: How song and frame shared one integer in 0001's ``song_time``.
 OLD_FRAME_BITS = 21
 OLD_FRAME_MASK = (1 << OLD_FRAME_BITS) - 1
@@ -65,10 +91,10 @@ def _ungrouped(rows: Iterable[tuple]) -> Iterator[Row]:
             yield value, song_id << OLD_FRAME_BITS | frame
 
 
-def _convert(connection, create: str, order: str, rows_of: Callable) -> None:  # noqa: ANN001
+def _convert(connection, create: dict, order: str, rows_of: Callable) -> None:  # noqa: ANN001
     """Rebuild the ``fingerprint`` table as ``create`` from ``rows_of`` its rows in ``order``."""
     with connection.cursor() as reader, connection.cursor() as writer:
-        writer.execute(create.format(table="fingerprint_new"))
+        writer.execute(create[connection.vendor].format(table="fingerprint_new"))
         reader.execute(f"SELECT * FROM fingerprint ORDER BY {order}")
         converted = rows_of(
             row for batch in iter(lambda: reader.fetchmany(BATCH_ROWS), []) for row in batch
@@ -78,6 +104,7 @@ def _convert(connection, create: str, order: str, rows_of: Callable) -> None:  #
             writer.executemany(f"INSERT INTO fingerprint_new VALUES ({marks})", batch)
         writer.execute("DROP TABLE fingerprint")
         writer.execute("ALTER TABLE fingerprint_new RENAME TO fingerprint")
+    execute(connection, RENAME_KEY)
 
 
 class Migration(migrations.Migration):

@@ -51,11 +51,8 @@ def test_allow_migrate(database: str, app_label: str, allowed: bool) -> None:
 
 
 def table_names(alias: str) -> set[str]:
-    """The app tables of a database, without SQLite's and Django's bookkeeping."""
-    with connections[alias].cursor() as cursor:
-        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        names = {row[0] for row in cursor.fetchall()}
-    return names - {"sqlite_sequence", "django_migrations"}
+    """The app tables of a database, without Django's bookkeeping."""
+    return set(connections[alias].introspection.table_names()) - {"django_migrations"}
 
 
 @pytest.mark.django_db(databases=BOTH_DATABASES)

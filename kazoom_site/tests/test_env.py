@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from kazoom_site.env import env_bool, env_choice, env_int, env_list, env_path
+from kazoom_site.env import env_bool, env_choice, env_int, env_list, env_path, env_postgres
 
 NAME = "KAZOOM_TEST_VALUE"
 
@@ -54,12 +54,70 @@ def test_env_choice_takes_any_case(env: Callable[[str], None]) -> None:
     assert env_choice(NAME, "INFO", ["INFO", "WARNING"]) == "WARNING"
 
 
+def test_env_postgres_reads_every_part_of_the_url(env: Callable[[str], None]) -> None:
+    env("postgres://kazoom:p%40ss@db.example.org:6543/fingerprints?sslmode=require")
+
+    assert env_postgres(NAME) == {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": "fingerprints",
+        "USER": "kazoom",
+        "PASSWORD": "p@ss",
+        "HOST": "db.example.org",
+        "PORT": "6543",
+        "OPTIONS": {"sslmode": "require"},
+    }
+
+
+@pytest.mark.parametrize(
+    ("url", "host", "port"),
+    [
+        ("postgresql://kazoom@%2Ftmp%2FKazoom-PG/kazoom", "/tmp/Kazoom-PG", ""),
+        ("postgres://kazoom@[::1]:5433/kazoom", "::1", "5433"),
+        ("postgres:///kazoom", "", ""),
+    ],
+    ids=["socket directory", "IPv6", "libpq defaults"],
+)
+def test_env_postgres_keeps_the_host_as_written(
+    url: str, host: str, port: str, env: Callable[[str], None]
+) -> None:
+    env(url)
+
+    database = env_postgres(NAME)
+
+    assert database is not None
+    assert (database["HOST"], database["PORT"], database["NAME"]) == (host, port, "kazoom")
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("mysql://kazoom@db/kazoom", "mysql://kazoom@db/kazoom"),
+        ("postgres://kazoom:secret@db:5432/", "postgres://kazoom:***@db:5432/"),
+        ("postgres://kazoom:secret@db:port/kazoom", "postgres://kazoom:***@db:port/kazoom"),
+        ("db.example.org/kazoom", "db.example.org/kazoom"),
+    ],
+    ids=["another database", "no database name", "a port that is not a number", "no scheme"],
+)
+def test_an_unreadable_postgres_url_is_refused_without_its_password(
+    value: str, shown: str, env: Callable[[str], None]
+) -> None:
+    env(value)
+
+    with pytest.raises(ImproperlyConfigured) as refused:
+        env_postgres(NAME)
+
+    assert str(refused.value) == (
+        f"environment variable {NAME}={shown!r}: expected postgres://user:password@host:port/dbname"
+    )
+
+
 READERS: dict[str, tuple[Callable[[str, Any], Any], Any]] = {
     "bool": (env_bool, True),
     "int": (env_int, 7),
     "list": (env_list, ["a"]),
     "path": (env_path, Path("/srv/kazoom")),
     "choice": (lambda name, default: env_choice(name, default, ["INFO"]), "INFO"),
+    "postgres": (lambda name, _: env_postgres(name), None),
 }
 
 

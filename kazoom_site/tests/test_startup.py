@@ -4,31 +4,16 @@ checked before anything runs, logs on the console."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-
-
-def _manage(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    """``manage.py args`` in a fresh process with its own data directory and ``env``."""
-    environment = {**os.environ, "KAZOOM_DATA_DIR": str(data_dir), **env}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=REPO,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from testsupport.commands import REPO, run_manage
 
 
 def test_migrate_creates_a_fresh_data_directory(tmp_path: Path) -> None:
     data = tmp_path / "new" / "data"
 
-    default = _manage("migrate", "--verbosity", "0", data_dir=data)
-    fingerprints = _manage(
+    default = run_manage("migrate", "--verbosity", "0", data_dir=data)
+    fingerprints = run_manage(
         "migrate", "--database", "fingerprints", "--verbosity", "0", data_dir=data
     )
 
@@ -42,7 +27,7 @@ def test_check_fails_on_a_bad_kazoom_setting(tmp_path: Path) -> None:
         "from kazoom_site.settings import *  # noqa: F403\nKAZOOM = {'no_such_setting': 1}\n"
     )
 
-    run = _manage(
+    run = run_manage(
         "check",
         data_dir=tmp_path / "data",
         DJANGO_SETTINGS_MODULE="bad_settings",
@@ -54,10 +39,25 @@ def test_check_fails_on_a_bad_kazoom_setting(tmp_path: Path) -> None:
 
 
 def test_an_unreadable_environment_value_stops_start_up_naming_it(tmp_path: Path) -> None:
-    run = _manage("check", data_dir=tmp_path / "data", DJANGO_DEBUG="maybe")
+    run = run_manage("check", data_dir=tmp_path / "data", DJANGO_DEBUG="maybe")
 
     assert run.returncode != 0
     assert "ImproperlyConfigured: environment variable DJANGO_DEBUG='maybe'" in run.stderr
+
+
+def test_an_unreadable_fingerprints_url_stops_start_up_naming_it_but_not_its_password(
+    tmp_path: Path,
+) -> None:
+    url = "mysql://kazoom:s3cret@db.example.org/kazoom"
+
+    run = run_manage("check", data_dir=tmp_path / "data", KAZOOM_FINGERPRINTS_URL=url)
+
+    assert run.returncode != 0
+    assert (
+        "ImproperlyConfigured: environment variable "
+        "KAZOOM_FINGERPRINTS_URL='mysql://kazoom:***@db.example.org/kazoom'"
+    ) in run.stderr
+    assert "s3cret" not in run.stderr
 
 
 def test_without_debug_request_errors_and_recognition_logs_reach_the_console(
@@ -69,7 +69,7 @@ def test_without_debug_request_errors_and_recognition_logs_reach_the_console(
         "logging.getLogger('recognition.intake').error('a recognition failed')"
     )
 
-    run = _manage("shell", "-c", code, data_dir=tmp_path / "data", DJANGO_DEBUG="0")
+    run = run_manage("shell", "-c", code, data_dir=tmp_path / "data", DJANGO_DEBUG="0")
 
     assert run.returncode == 0, run.stderr
     assert "ERROR django.request: a request failed" in run.stderr

@@ -16,6 +16,7 @@ from django.template.defaultfilters import filesizeformat
 from django.test import Client
 from pytest_django.fixtures import Settings
 
+from fingerprints.store import FingerprintStore
 from recognition.models import RecognitionAttempt
 from testsupport.excerpts import write_clip
 from testsupport.library import BOTH_DATABASES
@@ -82,12 +83,13 @@ def test_a_failed_request_is_logged_once(
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
+    store: FingerprintStore,
 ) -> None:
     failure = FAILURES[case]
     if failure.limit_bytes is not None:
         settings.KAZOOM_MAX_CLIP_BYTES = failure.limit_bytes
     if failure.broken_store:
-        monkeypatch.setattr("fingerprints.store.FingerprintStore.lookup", _disk_error)
+        monkeypatch.setattr(type(store), "lookup", _disk_error)
 
     with caplog.at_level(logging.ERROR, logger="recognition"):
         response = _send(client, front_end, failure.audio(tmp_path))

@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 
 from fingerprints.config import EngineConfig
+from fingerprints.store import FingerprintStore
 from recognition.models import RecognitionAttempt
 from testsupport.badfiles import empty_file, text_renamed_mp3
 from testsupport.codecs import write_audio
@@ -180,7 +181,11 @@ def test_a_file_over_the_size_limit_is_refused_with_413(
 
 
 def test_a_server_failure_is_a_friendly_500_and_the_page_keeps_working(
-    client: Client, indexed: SongLibrary, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    client: Client,
+    indexed: SongLibrary,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    store: FingerprintStore,
 ) -> None:
     clip = write_clip(tmp_path / "c.wav", indexed.songs[2].samples)
 
@@ -188,7 +193,7 @@ def test_a_server_failure_is_a_friendly_500_and_the_page_keeps_working(
         raise OSError("disk I/O error")
 
     with monkeypatch.context() as patched:
-        patched.setattr("fingerprints.store.FingerprintStore.lookup", broken_store_lookup)
+        patched.setattr(type(store), "lookup", broken_store_lookup)
         failed = _post(client, clip)
     recovered = _post(client, clip)
 

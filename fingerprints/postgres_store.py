@@ -1,0 +1,87 @@
+"""The fingerprint store in a PostgreSQL database, for libraries past one SQLite file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import psycopg
+from django.db.backends.utils import CursorWrapper
+
+from .store import FingerprintStore, Lookup, SongHashRow
+
+
+class PostgresStore(FingerprintStore):
+    """``song_hash`` is a heap of rows with the B-tree ``song_hash_pkey`` on (hash, song_id).
+
+    Rows land in the heap in the order they are written, a song at a time, so one hash's rows
+    lie on as many pages as songs have it until ``compact`` puts them in hash order.
+    """
+
+    def lookup(self, hash_values: np.ndarray) -> Lookup:
+        """Every stored occurrence of the hashes among ``hash_values``, in one SQL statement.
+
+        The distinct hashes travel as one bigint array; ``hash = ANY(array)`` is an index scan
+        of ``song_hash_pkey``, one descent per hash (docs/tuning.md#lookup has the plan). The
+        rows come back aggregated: their hashes, songs and frame lengths as binary integers and
+        all their frames in one bytea (every aggregate sees the rows in the same order), in a
+        fifth less time than fetching them as rows.
+        """
+        wanted = np.unique(hash_values).tolist()
+        with self._cursor() as cursor:
+            cursor.execute(
+                "SELECT string_agg(int8send(hash), ''), string_agg(int8send(song_id), ''), "
+                "string_agg(int4send(length(frames)), ''), string_agg(frames, '') "
+                "FROM song_hash WHERE hash = ANY(%s::bigint[])",
+                [wanted],
+            )
+            hashes, song_ids, lengths, frames = cursor.fetchone()
+        return Lookup.of_rows(
+            _integers(hashes, ">i8"),
+            _integers(song_ids, ">i8"),
+            _integers(lengths, ">i4"),
+            bytes(frames or b""),
+        )
+
+    def compact(self) -> None:
+        """Rewrite ``song_hash`` in hash order and its index with full pages, then refresh the
+        planner's statistics.
+
+        A lookup then reads each hash's rows from a page or two instead of a page per song:
+        on 2,000 synthetic songs, in a fifth of the time (see docs/tuning.md#store-layout).
+        The rewrite locks the table, lookups included, for about as long as copying it takes.
+        """
+        with self._cursor() as cursor:
+            cursor.execute("CLUSTER song_hash USING song_hash_pkey")
+            cursor.execute("ANALYZE song_hash, fingerprinted_song")
+
+    def size_bytes(self) -> int:
+        """Bytes of the two tables with their indexes."""
+        with self._cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_total_relation_size('song_hash') "
+                "+ pg_total_relation_size('fingerprinted_song')"
+            )
+            return int(cursor.fetchone()[0])
+
+    def _write_song_hashes(self, cursor: CursorWrapper, rows: Iterable[SongHashRow]) -> None:
+        """Through ``COPY … FROM STDIN`` in binary, on the psycopg cursor under Django's."""
+        raw: psycopg.Cursor[Any] = cursor.cursor
+        with raw.copy("COPY song_hash (hash, song_id, frames) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(["int8", "int8", "bytea"])
+            for row in rows:
+                copy.write_row(row)
+
+    def _delete_song_hashes(
+        self, cursor: CursorWrapper, song_id: int, hash_values: np.ndarray
+    ) -> None:
+        cursor.execute(
+            "DELETE FROM song_hash WHERE hash = ANY(%s::bigint[]) AND song_id = %s",
+            [hash_values.tolist(), song_id],
+        )
+
+
+def _integers(packed: bytes | None, dtype: str) -> np.ndarray:
+    """The int64 array of big-endian binary integers; ``string_agg`` of no rows is NULL."""
+    return np.frombuffer(packed or b"", dtype).astype(np.int64)
