@@ -1,17 +1,20 @@
-"""The fingerprint store in a SQLite file, Kazoom's default."""
+"""The fingerprint store in a SQLite file, Kazoom's default; and that file read on its own."""
 
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Iterator
 from itertools import islice
+from pathlib import Path
+from types import TracebackType
 
 import numpy as np
 from django.db.backends.utils import CursorWrapper
 
-from .store import FingerprintStore, Lookup, SongHashRow
+from .store import FingerprintedSongRow, FingerprintStore, Lookup, SongHashRow
 
-#: Rows a bulk write hands SQLite at a time.
+#: Rows a bulk write hands SQLite at a time, and a file read fetches at a time.
 BATCH_ROWS = 50_000
 
 
@@ -75,6 +78,62 @@ class SqliteStore(FingerprintStore):
             "DELETE FROM song_hash WHERE hash = %s AND song_id = %s",
             [(value, song_id) for value in hash_values.tolist()],
         )
+
+
+class FingerprintFile:
+    """A SQLite fingerprint database read directly, not through Django: the source of
+    ``manage.py copy_fingerprints``. Opened read-only; use it as a context manager."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        if not path.is_file():
+            raise FileNotFoundError(f"{path}: no such file")
+        self._connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {name for (name,) in self._rows("SELECT name FROM sqlite_master")}
+        except sqlite3.DatabaseError as error:
+            self._connection.close()
+            raise ValueError(f"{path}: not a SQLite database ({error})") from None
+        if not {"song_hash", "fingerprinted_song"} <= tables:
+            self._connection.close()
+            raise ValueError(
+                f"{path}: not a Kazoom fingerprint database at the latest migration "
+                "(no song_hash or fingerprinted_song table)"
+            )
+
+    def __enter__(self) -> FingerprintFile:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._connection.close()
+
+    def totals(self) -> tuple[int, int, int]:
+        """Songs, fingerprints and ``song_hash`` rows the file holds."""
+        ((songs, fingerprints),) = self._rows(
+            "SELECT count(*), COALESCE(SUM(hash_count), 0) FROM fingerprinted_song"
+        )
+        ((rows,),) = self._rows("SELECT count(*) FROM song_hash")
+        return int(songs), int(fingerprints), int(rows)
+
+    def fingerprinted_songs(self) -> Iterator[FingerprintedSongRow]:
+        """The rows of ``fingerprinted_song``, by song id."""
+        return self._rows(
+            "SELECT song_id, hash_count, hash_set FROM fingerprinted_song ORDER BY song_id"
+        )
+
+    def song_hashes(self) -> Iterator[SongHashRow]:
+        """The rows of ``song_hash`` in the order the table keeps them, (hash, song_id)."""
+        return self._rows("SELECT hash, song_id, frames FROM song_hash ORDER BY hash, song_id")
+
+    def _rows(self, sql: str) -> Iterator[tuple]:
+        cursor = self._connection.execute(sql)
+        while batch := cursor.fetchmany(BATCH_ROWS):
+            yield from batch
 
 
 def _batches(rows: Iterable[SongHashRow]) -> Iterator[list[SongHashRow]]:

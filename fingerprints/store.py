@@ -51,6 +51,10 @@ SongHashRow = tuple[int, int, bytes]
 FingerprintedSongRow = tuple[int, int, bytes]
 
 
+class StoreNotEmpty(Exception):
+    """``load`` fills only a store that holds no song."""
+
+
 class FingerprintStore(ABC):
     """Adds, finds and deletes songs' hashes in the database ``alias``.
 
@@ -94,6 +98,22 @@ class FingerprintStore(ABC):
             for song_id in song_ids:
                 removed += self._delete_rows(cursor, song_id)
         return removed
+
+    def load(
+        self, songs: Iterable[FingerprintedSongRow], song_hashes: Iterable[SongHashRow]
+    ) -> None:
+        """Fill an empty store with rows as another store holds them, in one transaction.
+
+        ``song_hashes`` may be any iterable, read once: it is written as it comes. Raises
+        StoreNotEmpty, writing nothing, if the store already holds songs.
+        """
+        with transaction.atomic(using=self.alias), self._cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM fingerprinted_song")
+            held = int(cursor.fetchone()[0])
+            if held:
+                raise StoreNotEmpty(f"the fingerprint store already holds {held:,} song(s)")
+            self._write_fingerprinted_songs(cursor, list(songs))
+            self._write_song_hashes(cursor, song_hashes)
 
     @abstractmethod
     def lookup(self, hash_values: np.ndarray) -> Lookup:
