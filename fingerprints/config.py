@@ -139,6 +139,15 @@ class EngineConfig:
     #: targets each: sparse pairs rank the speeds as well as denser ones, with fewer rows to
     #: fetch. See docs/tuning.md#speed-search.
     speed_search_fan_out: int = 2
+    #: A hash held by more songs than this is common: a query fetches it only from its
+    #: candidate songs, those its other hashes line up with best, so that a query's cost does
+    #: not grow with the catalog. See docs/tuning.md#retrieval.
+    common_hash_songs: int = 40
+    #: How many candidate songs a vote fetches common hashes from: enough that the runner-up
+    #: it is measured against is as strong as the catalog's. See docs/tuning.md#retrieval.
+    candidate_songs: int = 32
+    #: How many candidate songs each speed of the speed search fetches common hashes from.
+    candidate_songs_per_speed: int = 8
     #: How many runner-up candidates a result reports.
     runner_up_count: int = 3
 
@@ -167,6 +176,10 @@ class EngineConfig:
             raise ValueError("a peak neighbourhood must be an odd number of bins and frames")
         if not 1 <= self.query_phases <= self.hop_length:
             raise ValueError("query_phases must be from 1 to hop_length")
+        if min(self.common_hash_songs, self.candidate_songs, self.candidate_songs_per_speed) < 1:
+            raise ValueError(
+                "common_hash_songs, candidate_songs and candidate_songs_per_speed must be >= 1"
+            )
         if self.speed_search_fan_out < 1:
             raise ValueError("speed_search_fan_out must be at least 1")
         if not 1 <= self.min_voting_slices <= self.clumped_max_slices < self.spread_min_slices:

@@ -41,3 +41,15 @@ class FingerprintedSong(models.Model):
 
     class Meta:
         db_table = "fingerprinted_song"
+
+
+class HashPopularity(models.Model):
+    """How many songs hold a hash: the rows of ``song_hash`` with it, kept by the store in the
+    same transaction as those rows. A query fetches a hash many songs hold only from its
+    candidate songs (``recognition.retrieval``). Hashes no song holds have no row."""
+
+    hash = models.BigIntegerField(primary_key=True)
+    songs = models.PositiveIntegerField()
+
+    class Meta:
+        db_table = "hash_popularity"

@@ -9,7 +9,7 @@ import numpy as np
 import psycopg
 from django.db.backends.utils import CursorWrapper
 
-from .store import FingerprintStore, Lookup, SongHashRow
+from .store import FingerprintStore, Lookup, SongHashRow, counts_of
 
 
 class PostgresStore(FingerprintStore):
@@ -19,30 +19,45 @@ class PostgresStore(FingerprintStore):
     lie on as many pages as songs have it until ``compact`` puts them in hash order.
     """
 
-    def lookup(self, hash_values: np.ndarray) -> Lookup:
-        """Every stored occurrence of the hashes among ``hash_values``, in one SQL statement.
+    def lookup(self, hash_values: np.ndarray, song_ids: np.ndarray | None = None) -> Lookup:
+        """Every stored occurrence of the hashes among ``hash_values`` (only in the songs among
+        ``song_ids``, if given), in one SQL statement.
 
-        The distinct hashes travel as one bigint array; ``hash = ANY(array)`` is an index scan
-        of ``song_hash_pkey``, one descent per hash (docs/tuning.md#lookup has the plan). The
-        rows come back aggregated: their hashes, songs and frame lengths as binary integers and
-        all their frames in one bytea (every aggregate sees the rows in the same order), in a
-        fifth less time than fetching them as rows.
+        The distinct hashes (and songs) travel as bigint arrays; ``hash = ANY(array)`` is an
+        index scan of ``song_hash_pkey``, one descent per hash (docs/tuning.md#lookup has the
+        plan). The rows come back aggregated: their hashes, songs and frame lengths as binary
+        integers and all their frames in one bytea (every aggregate sees the rows in the same
+        order), in a fifth less time than fetching them as rows.
         """
-        wanted = np.unique(hash_values).tolist()
+        sql = (
+            "SELECT string_agg(int8send(hash), ''), string_agg(int8send(song_id), ''), "
+            "string_agg(int4send(length(frames)), ''), string_agg(frames, '') "
+            "FROM song_hash WHERE hash = ANY(%s::bigint[])"
+        )
+        params = [np.unique(hash_values).tolist()]
+        if song_ids is not None:
+            sql += " AND song_id = ANY(%s::bigint[])"
+            params.append(np.unique(song_ids).tolist())
         with self._cursor() as cursor:
-            cursor.execute(
-                "SELECT string_agg(int8send(hash), ''), string_agg(int8send(song_id), ''), "
-                "string_agg(int4send(length(frames)), ''), string_agg(frames, '') "
-                "FROM song_hash WHERE hash = ANY(%s::bigint[])",
-                [wanted],
-            )
-            hashes, song_ids, lengths, frames = cursor.fetchone()
+            cursor.execute(sql, params)
+            hashes, found_song_ids, lengths, frames = cursor.fetchone()
         return Lookup.of_rows(
             _integers(hashes, ">i8"),
-            _integers(song_ids, ">i8"),
+            _integers(found_song_ids, ">i8"),
             _integers(lengths, ">i4"),
             bytes(frames or b""),
         )
+
+    def song_counts(self, hash_values: np.ndarray) -> np.ndarray:
+        """One descent of ``hash_popularity``'s primary key per distinct hash."""
+        with self._cursor() as cursor:
+            cursor.execute(
+                "SELECT string_agg(int8send(hash), ''), string_agg(int4send(songs), '') "
+                "FROM hash_popularity WHERE hash = ANY(%s::bigint[])",
+                [np.unique(hash_values).tolist()],
+            )
+            hashes, songs = cursor.fetchone()
+        return counts_of(np.asarray(hash_values), _integers(hashes, ">i8"), _integers(songs, ">i4"))
 
     def compact(self) -> None:
         """Rewrite ``song_hash`` in hash order and its index with full pages, then refresh the
@@ -80,6 +95,19 @@ class PostgresStore(FingerprintStore):
             "DELETE FROM song_hash WHERE hash = ANY(%s::bigint[]) AND song_id = %s",
             [hash_values.tolist(), song_id],
         )
+
+    def _count_songs(self, cursor: CursorWrapper, hash_values: np.ndarray, change: int) -> None:
+        wanted = np.unique(hash_values).tolist()
+        cursor.execute(
+            "INSERT INTO hash_popularity (hash, songs) SELECT unnest(%s::bigint[]), %s "
+            "ON CONFLICT (hash) DO UPDATE SET songs = hash_popularity.songs + excluded.songs",
+            [wanted, change],
+        )
+        if change < 0:
+            cursor.execute(
+                "DELETE FROM hash_popularity WHERE hash = ANY(%s::bigint[]) AND songs <= 0",
+                [wanted],
+            )
 
 
 def _integers(packed: bytes | None, dtype: str) -> np.ndarray:

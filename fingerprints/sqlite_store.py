@@ -12,7 +12,7 @@ from types import TracebackType
 import numpy as np
 from django.db.backends.utils import CursorWrapper
 
-from .store import FingerprintedSongRow, FingerprintStore, Lookup, SongHashRow
+from .store import FingerprintedSongRow, FingerprintStore, Lookup, SongHashRow, counts_of
 
 #: Rows a bulk write hands SQLite at a time, and a file read fetches at a time.
 BATCH_ROWS = 50_000
@@ -22,22 +22,27 @@ class SqliteStore(FingerprintStore):
     """``song_hash`` is ``WITHOUT ROWID`` with primary key (hash, song_id): its rows are stored
     in hash order, so a lookup is one seek per distinct query hash."""
 
-    def lookup(self, hash_values: np.ndarray) -> Lookup:
-        """Every stored occurrence of the hashes among ``hash_values``, in one SQL statement.
+    def lookup(self, hash_values: np.ndarray, song_ids: np.ndarray | None = None) -> Lookup:
+        """Every stored occurrence of the hashes among ``hash_values`` (only in the songs among
+        ``song_ids``, if given), in one SQL statement.
 
-        The distinct hashes travel as one JSON array; SQLite plans ``IN (SELECT … json_each)``
-        as one primary-key seek per hash. The rows come back as comma-separated lists and one
-        hex string of all their frames (every aggregate sees the rows in the same order), which
-        is faster than fetching them as rows (see docs/tuning.md#lookup).
+        The distinct hashes (and songs) travel as JSON arrays; SQLite plans ``IN (SELECT …
+        json_each)`` as one primary-key seek per hash, or per hash and song. The rows come back
+        as comma-separated lists and one hex string of all their frames (every aggregate sees
+        the rows in the same order), which is faster than fetching them as rows (see
+        docs/tuning.md#lookup).
         """
-        wanted = json.dumps(np.unique(hash_values).tolist())
+        sql = (
+            "SELECT group_concat(hash), group_concat(song_id), group_concat(length(frames)), "
+            "group_concat(hex(frames), '') FROM song_hash "
+            "WHERE hash IN (SELECT value FROM json_each(%s))"
+        )
+        params = [_json_array(hash_values)]
+        if song_ids is not None:
+            sql += " AND song_id IN (SELECT value FROM json_each(%s))"
+            params.append(_json_array(song_ids))
         with self._cursor() as cursor:
-            cursor.execute(
-                "SELECT group_concat(hash), group_concat(song_id), group_concat(length(frames)), "
-                "group_concat(hex(frames), '') FROM song_hash "
-                "WHERE hash IN (SELECT value FROM json_each(%s))",
-                [wanted],
-            )
+            cursor.execute(sql, params)
             hash_text, song_text, length_text, frames_hex = cursor.fetchone()
         return Lookup.of_rows(
             _integers(hash_text),
@@ -45,6 +50,17 @@ class SqliteStore(FingerprintStore):
             _integers(length_text),
             bytes.fromhex(frames_hex or ""),
         )
+
+    def song_counts(self, hash_values: np.ndarray) -> np.ndarray:
+        """``hash_popularity`` is keyed by its rowid: one seek per distinct hash."""
+        with self._cursor() as cursor:
+            cursor.execute(
+                "SELECT group_concat(hash), group_concat(songs) FROM hash_popularity "
+                "WHERE hash IN (SELECT value FROM json_each(%s))",
+                [_json_array(hash_values)],
+            )
+            hash_text, songs_text = cursor.fetchone()
+        return counts_of(np.asarray(hash_values), _integers(hash_text), _integers(songs_text))
 
     def compact(self) -> None:
         """Rewrite the database with its pages full and empty the write-ahead log.
@@ -78,6 +94,20 @@ class SqliteStore(FingerprintStore):
             "DELETE FROM song_hash WHERE hash = %s AND song_id = %s",
             [(value, song_id) for value in hash_values.tolist()],
         )
+
+    def _count_songs(self, cursor: CursorWrapper, hash_values: np.ndarray, change: int) -> None:
+        wanted = _json_array(hash_values)
+        cursor.execute(
+            "INSERT INTO hash_popularity (hash, songs) SELECT value, %s FROM json_each(%s) "
+            "WHERE true ON CONFLICT (hash) DO UPDATE SET songs = songs + excluded.songs",
+            [change, wanted],
+        )
+        if change < 0:
+            cursor.execute(
+                "DELETE FROM hash_popularity "
+                "WHERE hash IN (SELECT value FROM json_each(%s)) AND songs <= 0",
+                [wanted],
+            )
 
 
 class FingerprintFile:
@@ -140,6 +170,11 @@ def _batches(rows: Iterable[SongHashRow]) -> Iterator[list[SongHashRow]]:
     iterator = iter(rows)
     while batch := list(islice(iterator, BATCH_ROWS)):
         yield batch
+
+
+def _json_array(values: np.ndarray) -> str:
+    """The distinct ``values`` as a JSON array, for ``json_each``."""
+    return json.dumps(np.unique(values).tolist())
 
 
 def _integers(text: str | None) -> np.ndarray:

@@ -39,6 +39,15 @@ class Lookup:
         counts = frame_bytes // FRAME_BYTES
         return cls(np.repeat(hashes, counts), np.repeat(song_ids, counts), unpack_frames(packed))
 
+    @classmethod
+    def concatenate(cls, lookups: Sequence[Lookup]) -> Lookup:
+        """The occurrences of all ``lookups``, in their order."""
+        return cls(
+            np.concatenate([lookup.hashes for lookup in lookups]),
+            np.concatenate([lookup.song_ids for lookup in lookups]),
+            np.concatenate([lookup.frames for lookup in lookups]),
+        )
+
 
 #: Each anchor frame is stored in this many bytes, little-endian: 2**24 frames are 108 hours
 #: at the default hop, far beyond ``EngineConfig.max_index_seconds``.
@@ -62,7 +71,8 @@ class FingerprintStore(ABC):
     packed in a blob (``pack_frames``): songs repeat their hashes, so grouped rows take fewer
     bytes per (hash, frame) pair than a row for each pair (see docs/tuning.md#store-layout).
     ``fingerprinted_song`` holds each song's count and set of distinct hashes, with which a
-    delete seeks straight to the song's rows.
+    delete seeks straight to the song's rows. ``hash_popularity`` counts the songs that hold
+    each hash; every write keeps it in step with ``song_hash`` in the same transaction.
     """
 
     def __init__(self, *, alias: str) -> None:
@@ -85,6 +95,7 @@ class FingerprintStore(ABC):
             self._write_song_hashes(
                 cursor, [(value, song_id, packed) for value, packed in zip(values.tolist(), frames)]
             )
+            self._count_songs(cursor, values, +1)
             self._write_fingerprinted_songs(
                 cursor, [(song_id, len(pairs), _encode_hash_set(values))]
             )
@@ -114,10 +125,17 @@ class FingerprintStore(ABC):
                 raise StoreNotEmpty(f"the fingerprint store already holds {held:,} song(s)")
             self._write_fingerprinted_songs(cursor, list(songs))
             self._write_song_hashes(cursor, song_hashes)
+            cursor.execute(COUNT_SONGS_PER_HASH)
 
     @abstractmethod
-    def lookup(self, hash_values: np.ndarray) -> Lookup:
-        """Every stored occurrence of the hashes among ``hash_values``, in one SQL statement."""
+    def lookup(self, hash_values: np.ndarray, song_ids: np.ndarray | None = None) -> Lookup:
+        """Every stored occurrence of the hashes among ``hash_values`` (only in the songs among
+        ``song_ids``, if given), in one SQL statement."""
+
+    @abstractmethod
+    def song_counts(self, hash_values: np.ndarray) -> np.ndarray:
+        """How many songs hold each of ``hash_values`` (int64, in their order, 0 for a hash
+        none holds), in one SQL statement."""
 
     @abstractmethod
     def compact(self) -> None:
@@ -144,6 +162,11 @@ class FingerprintStore(ABC):
     ) -> None:
         """Delete the rows of ``song_hash`` of song ``song_id`` and one of ``hash_values``."""
 
+    @abstractmethod
+    def _count_songs(self, cursor: CursorWrapper, hash_values: np.ndarray, change: int) -> None:
+        """Add ``change`` (+1 or −1) to the songs counted for each of the distinct
+        ``hash_values``, leaving no row of a hash that no song holds."""
+
     def _cursor(self) -> CursorWrapper:
         return connections[self.alias].cursor()
 
@@ -163,9 +186,28 @@ class FingerprintStore(ABC):
         if found is None:
             return 0
         count, blob = found
-        self._delete_song_hashes(cursor, song_id, _decode_hash_set(bytes(blob)))
+        hash_values = _decode_hash_set(bytes(blob))
+        self._delete_song_hashes(cursor, song_id, hash_values)
+        self._count_songs(cursor, hash_values, -1)
         cursor.execute("DELETE FROM fingerprinted_song WHERE song_id = %s", [song_id])
         return int(count)
+
+
+#: Fills an empty ``hash_popularity`` from ``song_hash`` (the same SQL on every vendor).
+COUNT_SONGS_PER_HASH = (
+    "INSERT INTO hash_popularity (hash, songs) SELECT hash, count(*) FROM song_hash GROUP BY hash"
+)
+
+
+def counts_of(wanted: np.ndarray, found: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The count of each of ``wanted`` among the distinct ``found`` hashes and their
+    ``counts``, 0 for one not found."""
+    if len(found) == 0:
+        return np.zeros(len(wanted), np.int64)
+    order = np.argsort(found)
+    found, counts = found[order], counts[order]
+    place = np.searchsorted(found, wanted).clip(max=len(found) - 1)
+    return np.where(found[place] == wanted, counts[place], 0).astype(np.int64)
 
 
 def _frames_by_hash(pairs: np.ndarray) -> tuple[np.ndarray, list[bytes]]:

@@ -2,7 +2,8 @@
 
 :func:`identify` takes a query from its first match to the verdict:
 
-1. the clip's hashes are looked up and voted on as they are (``recognition.matching``);
+1. the clip's hashes are looked up (``recognition.retrieval``) and voted on as they are
+   (``recognition.matching``);
 2. if that names no song, the clip may have been played at the wrong speed (a turntable, a
    pitched-up radio edit). Its peak pairs are moved to each speed of ``config.speed_search``
    and looked up all at once; the ``config.speed_candidates`` speeds under which they line up
@@ -27,6 +28,7 @@ from fingerprints.store import FingerprintStore
 
 from . import matching
 from .matching import Candidate, Hits
+from .retrieval import retrieve
 
 
 @dataclass(frozen=True)
@@ -71,8 +73,9 @@ def likely_speeds(query: Query, store: FingerprintStore, config: EngineConfig) -
     """The ``speed_candidates`` speeds of ``config.speed_search`` under which the query's
     peak pairs, moved to where they would sit at the original speed, line up best with a song.
 
-    Moving pairs is cheap and one lookup serves every speed; only the likely speeds are then
-    re-analysed from resampled audio, which is what recovers nearly every hash. The pairs
+    Moving pairs is cheap and one retrieval serves every speed (each speed choosing its own
+    candidate songs); only the likely speeds are then re-analysed from resampled audio, which
+    is what recovers nearly every hash. The pairs
     are sparse (``config.speed_search_density``): ranking speeds needs far fewer hashes than
     naming a song.
     """
@@ -83,8 +86,15 @@ def likely_speeds(query: Query, store: FingerprintStore, config: EngineConfig) -
         np.concatenate([hashes.values for hashes in moved]),
         np.concatenate([hashes.frames for hashes in moved]),
     )
-    hits = matching.join_hits(every, store.lookup(every.values))
     speed_of_row = np.repeat(np.arange(len(moved)), [len(hashes) for hashes in moved])
+    hits = retrieve(
+        every,
+        store,
+        config,
+        candidates=config.candidate_songs_per_speed,
+        groups=speed_of_row,
+        group_count=len(moved),
+    )
     strength = matching.strongest_by_group(
         hits, speed_of_row[hits.query_rows], len(moved), config.alignment_tolerance_frames
     )
@@ -96,8 +106,7 @@ def _vote(
     query: Query, store: FingerprintStore, config: EngineConfig, *, retry: bool
 ) -> Identification:
     """The query's hashes looked up, voted on and decided on."""
-    hashes = query.analysis.hashes
-    hits = matching.join_hits(hashes, store.lookup(hashes.values))
+    hits = retrieve(query.analysis.hashes, store, config, candidates=config.candidate_songs)
     return Identification(query, hits, decide(hits, config, retry=retry))
 
 
@@ -129,7 +138,7 @@ class Standing:
 def decide(hits: Hits, config: EngineConfig, *, retry: bool = False) -> Verdict:
     """Vote, then name the top song if :func:`is_named` says so."""
     votes = matching.tally(hits, config.alignment_tolerance_frames)
-    ranked = matching.candidates(votes)
+    ranked = matching.candidates(votes, limit=max(3, config.runner_up_count + 1))
     if not ranked:
         return Verdict(None, 0.0, [], 0.0)
     standing = _standing(hits, votes, ranked, config, retry)

@@ -100,19 +100,24 @@ def tally(hits: Hits, tolerance_frames: int) -> Tally:
     return Tally(keys, windowed, tolerance_frames)
 
 
-def candidates(votes: Tally) -> list[Candidate]:
-    """Each song's best offset, strongest first."""
-    keys, windowed = votes.keys, votes.windowed
-    if len(keys) == 0:
-        return []
-    songs = keys >> _SONG_SHIFT
-    order = np.lexsort((-windowed, songs))
-    best = order[np.r_[True, songs[order][1:] != songs[order][:-1]]]
-    best = best[np.argsort(-windowed[best], kind="stable")]
+def candidates(votes: Tally, limit: int | None = None) -> list[Candidate]:
+    """Each song's best offset, strongest first; only the first ``limit`` if given."""
+    best = _best_per_song(votes)[:limit]
+    keys, windowed = votes.keys[best], votes.windowed[best]
+    offsets = (keys & 0xFFFFFFFF) - _OFFSET_BIAS
     return [
-        Candidate(int(songs[i]), int(windowed[i]), int((keys[i] & 0xFFFFFFFF) - _OFFSET_BIAS))
-        for i in best
+        Candidate(int(song), int(count), int(offset))
+        for song, count, offset in zip(keys >> _SONG_SHIFT, windowed, offsets)
     ]
+
+
+def _best_per_song(votes: Tally) -> np.ndarray:
+    """Indices into ``votes`` of each song's best offset (its earliest among equals), the
+    strongest first and ties to the lower song id."""
+    songs = votes.keys >> _SONG_SHIFT
+    order = np.lexsort((-votes.windowed, songs))
+    best = order[np.r_[True, songs[order][1:] != songs[order][:-1]]] if len(order) else order
+    return best[np.argsort(-votes.windowed[best], kind="stable")]
 
 
 def background(votes: Tally, hit_count: int, top: Candidate) -> float:
@@ -141,13 +146,34 @@ def strongest_by_group(
     """The most votes any song's best offset collects from each group's hits alone, for
     hits of several query variants looked up together (``groups``: the variant of each hit,
     in ``range(group_count)``)."""
-    grouped = Hits(
-        hits.song_ids * group_count + groups, hits.song_frames, hits.query_frames, hits.query_rows
-    )
-    votes = tally(grouped, tolerance_frames)
+    votes = tally(_by_group(hits, groups, group_count), tolerance_frames)
     strength = np.zeros(group_count, np.int64)
     np.maximum.at(strength, (votes.keys >> _SONG_SHIFT) % group_count, votes.windowed)
     return strength
+
+
+def leading_songs(
+    hits: Hits, groups: np.ndarray, group_count: int, per_group: int, tolerance_frames: int
+) -> np.ndarray:
+    """The distinct ids of the ``per_group`` songs whose best offset collects the most votes
+    from each group's hits (``groups`` as for :func:`strongest_by_group`), ties to the lower
+    id."""
+    votes = tally(_by_group(hits, groups, group_count), tolerance_frames)
+    grouped_ids = votes.keys[_best_per_song(votes)] >> _SONG_SHIFT
+    group_of = grouped_ids % group_count
+    order = np.argsort(group_of, kind="stable")
+    first_of_group = np.searchsorted(group_of[order], group_of[order], side="left")
+    place = np.empty(len(grouped_ids), np.int64)
+    place[order] = np.arange(len(grouped_ids)) - first_of_group
+    return np.unique(grouped_ids[place < per_group] // group_count)
+
+
+def _by_group(hits: Hits, groups: np.ndarray, group_count: int) -> Hits:
+    """``hits`` with each song id standing for (song, group): votes of different groups never
+    meet."""
+    return Hits(
+        hits.song_ids * group_count + groups, hits.song_frames, hits.query_frames, hits.query_rows
+    )
 
 
 def _song_offset_keys(song_ids: _Keys, offset_frames: _Keys) -> _Keys:
