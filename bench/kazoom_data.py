@@ -10,7 +10,7 @@ import importlib
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -63,15 +63,22 @@ def manage_argv(args: Sequence[str]) -> list[str]:
     return [sys.executable, str(MANAGE_PY), *args]
 
 
-def run_manage(args: Sequence[str], log: IO[bytes], *, one_core: bool = False) -> ChildRun:
-    """Run ``manage.py ARGS`` from the repository root, its output going to ``log``."""
-    return run_child(manage_argv(args), log, cwd=REPO_ROOT, one_core=one_core)
+def run_manage(
+    args: Sequence[str],
+    log: IO[bytes],
+    *,
+    one_core: bool = False,
+    env: Mapping[str, str] | None = None,
+) -> ChildRun:
+    """Run ``manage.py ARGS`` from the repository root, its output going to ``log``; ``env``
+    is added to this process's environment (another ``KAZOOM_DATA_DIR``, say)."""
+    return run_child(manage_argv(args), log, cwd=REPO_ROOT, env=env, one_core=one_core)
 
 
-def migrate(log: IO[bytes], log_path: Path) -> None:
+def migrate(log: IO[bytes], log_path: Path, env: Mapping[str, str] | None = None) -> None:
     """Migrate both databases; a failure stops the run with the end of ``log_path``."""
     for database in ("default", FINGERPRINTS_DB):
-        run = run_manage(["migrate", "--database", database, "--verbosity", "0"], log)
+        run = run_manage(["migrate", "--database", database, "--verbosity", "0"], log, env=env)
         if run.returncode != 0:
             raise SystemExit(f"migrating {database} failed; see {log_path}:\n{log_tail(log_path)}")
 

@@ -34,46 +34,42 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from bench import report
-from bench.babble import BabbleUnavailable, speech_utterances
 from bench.children import SINGLE_THREAD_ENV
-from bench.clip_files import write_clips
 from bench.common import (
     CLIP_SAMPLE_RATE,
     REPO_ROOT,
-    empty_or_new_folder,
+    add_run_arguments,
     existing_folder,
+    name_list,
     progress,
+    revision,
+    seconds_list,
     workspace,
 )
 from bench.distractors import DEFAULT_CACHE_DIR, distractor_tracks
-from bench.grid import (
-    CONDITIONS,
-    CONDITIONS_BY_NAME,
-    DURATIONS_SECONDS,
-    NOISE_KINDS,
-    ClipSpec,
-    Condition,
-    plan_clips,
-)
+from bench.grid import CONDITIONS_BY_NAME, DURATIONS_SECONDS, ClipSpec, plan_clips
 from bench.kazoom_data import setup_django
 from bench.repeats import decode_track, same_passage_judge
 from bench.scoring import SamePassage
-from bench.split import HELD_OUT_SHARE, Split, Track, find_tracks, split_tracks
+from bench.split import HELD_OUT_SHARE, Track
 from bench.systems import audfprint, olaf
 from bench.systems.base import QueryClip, System, Unavailable
-from bench.versions import find_versions
+from bench.workload import (
+    babble_voices,
+    playable_conditions,
+    playable_noise_kinds,
+    split_folder,
+    write_clip_files,
+)
 
 SYSTEMS = ("kazoom", "audfprint", "audfprint-dense", "olaf")
 DEFAULT_OUT_DIR = REPO_ROOT / "bench" / "results"
@@ -84,12 +80,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         prog="python -m bench.run", description=__doc__.splitlines()[0]
     )
     parser.add_argument("music_dir", type=existing_folder, metavar="MUSIC_DIR", nargs="?")
-    parser.add_argument("--systems", type=_names(SYSTEMS), default=list(SYSTEMS))
+    parser.add_argument("--systems", type=name_list(SYSTEMS), default=list(SYSTEMS))
     parser.add_argument("--per-cell", type=int, default=10, help="known clips per cell")
     parser.add_argument("--seed", type=int, default=0)
-    conditions = _names(tuple(CONDITIONS_BY_NAME))
+    conditions = name_list(tuple(CONDITIONS_BY_NAME))
     parser.add_argument("--conditions", type=conditions, default=list(CONDITIONS_BY_NAME))
-    parser.add_argument("--durations", type=_seconds, default=list(DURATIONS_SECONDS))
+    parser.add_argument("--durations", type=seconds_list, default=list(DURATIONS_SECONDS))
     parser.add_argument(
         "--distractor-hours",
         type=float,
@@ -97,16 +93,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         metavar="H",
         help="also index H hours of distractor songs made from the indexed tracks",
     )
-    parser.add_argument(
-        "--distractor-cache",
-        type=Path,
-        default=DEFAULT_CACHE_DIR,
-        metavar="DIR",
-        help="where distractors are written once and reused",
-    )
-    parser.add_argument("--out-dir", type=Path, default=DEFAULT_OUT_DIR)
-    keep = "work in DIR (empty or new) and keep it"
-    parser.add_argument("--keep", type=empty_or_new_folder, metavar="DIR", help=keep)
+    add_run_arguments(parser, DEFAULT_OUT_DIR, DEFAULT_CACHE_DIR)
     parser.add_argument("--rescore", type=Path, metavar="JSON", help="judge JSON's answers again")
     args = parser.parse_args(argv)
     if args.rescore is not None:
@@ -120,21 +107,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     if args.distractor_hours < 0:
         parser.error("--distractor-hours must not be negative")
     return args
-
-
-def _names(known: tuple[str, ...]) -> Callable[[str], list[str]]:
-    def parse(text: str) -> list[str]:
-        names = [name.strip() for name in text.split(",") if name.strip()]
-        unknown = [name for name in names if name not in known]
-        if unknown or not names:
-            raise argparse.ArgumentTypeError(f"choose from {', '.join(known)}")
-        return names
-
-    return parse
-
-
-def _seconds(text: str) -> list[float]:
-    return [float(part) for part in text.split(",")]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -156,27 +128,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def benchmark(args: argparse.Namespace, work: Path) -> dict[str, Any]:
-    from catalog.indexing import AUDIO_EXTENSIONS  # needs django.setup()
-    from fingerprints.wiring import engine_config
+    from fingerprints.wiring import engine_config  # needs django.setup()
 
     started = time.perf_counter()
-    revision = _revision()
+    kazoom_revision = revision()
     notes: list[str] = []
-    tracks = find_tracks(args.music_dir, AUDIO_EXTENSIONS)
-    progress(f"looking for versions of one piece among {len(tracks)} tracks")
-    versions = find_versions(tracks)
-    split = split_tracks(
-        tracks, never_held_out={key for p in versions for key in (p.first, p.second)}
-    )
-    progress(f"{len(split.indexed)} tracks to index, {len(split.held_out)} held out")
+    split, versions = split_folder(args.music_dir)
     distractors = distractor_tracks(split.indexed, args.distractor_hours, args.distractor_cache)
     catalog = [*split.indexed, *distractors]
-    utterances = _voices(work, notes)
-    conditions = [
-        c for c in CONDITIONS if c.name in args.conditions and (utterances or c.family != "babble")
-    ]
-    specs = _write_grid(args, work, split, conditions, utterances)
-    clips = [QueryClip(spec.clip_id, work / "clips" / spec.file_name) for spec in specs]
+    utterances = babble_voices(work, notes)
+    conditions = playable_conditions(args.conditions, utterances)
+    noise_kinds = playable_noise_kinds(utterances)
+    specs = plan_clips(split, conditions, args.durations, args.per_cell, args.seed, noise_kinds)
+    clips = write_clip_files(specs, work, utterances)
     timings = {"clips_seconds": time.perf_counter() - started}
     same = same_passage_judge(decode_track)
     systems = {
@@ -193,7 +157,7 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             "held_out_share": HELD_OUT_SHARE,
             "clip_sample_rate": CLIP_SAMPLE_RATE,
             "kazoom_engine": asdict(engine_config()),
-            "kazoom_revision": revision,
+            "kazoom_revision": kazoom_revision,
         },
         "split": {
             "indexed": [t.key for t in split.indexed],
@@ -209,40 +173,6 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "systems": systems,
         "clips": [{**asdict(spec), "file_name": spec.file_name} for spec in specs],
     }
-
-
-def _revision() -> dict[str, Any]:
-    """The commit Kazoom ran from, and the files that differed from it: the benchmark runs
-    the working tree as it is."""
-    git = ["git", "-C", str(REPO_ROOT)]
-    head = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True)
-    status = subprocess.run([*git, "status", "--porcelain"], capture_output=True, text=True)
-    return {
-        "commit": head.stdout.strip() or None,
-        "uncommitted": [line[3:] for line in status.stdout.splitlines()],
-    }
-
-
-def _voices(work: Path, notes: list[str]) -> list[np.ndarray] | None:
-    try:
-        return speech_utterances(work / "voices", CLIP_SAMPLE_RATE)
-    except BabbleUnavailable as error:
-        notes.append(f"babble skipped: {error}")
-        return None
-
-
-def _write_grid(
-    args: argparse.Namespace,
-    work: Path,
-    split: Split,
-    conditions: Sequence[Condition],
-    utterances: list[np.ndarray] | None,
-) -> list[ClipSpec]:
-    noise_kinds = NOISE_KINDS if utterances else tuple(k for k in NOISE_KINDS if k != "babble")
-    specs = plan_clips(split, conditions, args.durations, args.per_cell, args.seed, noise_kinds)
-    progress(f"writing {len(specs)} clips")
-    write_clips(specs, work / "clips", utterances)
-    return specs
 
 
 def _run_system(

@@ -34,14 +34,24 @@ class Kazoom:
         self.commands: list[str] = []
 
     def index(self, tracks: Sequence[Track]) -> IndexStats:
+        self.migrate()
+        return self._index_stats(self.add(tracks))
+
+    def migrate(self) -> None:
+        """Create both databases of the data directory (a no-op where they are up to date)."""
+        with self.log_path.open("ab") as log:
+            kazoom_data.migrate(log, self.log_path)
+
+    def add(self, tracks: Sequence[Track]) -> ChildRun:
+        """Index ``tracks`` beside what the (migrated) data directory already holds, with
+        ``index_songs --workers 1`` pinned to one core."""
         args = ["index_songs", "--workers", "1", *(t.key for t in tracks)]
         self.commands.append(summarised_command(kazoom_data.manage_argv(args), len(tracks)))
         with self.log_path.open("ab") as log:
-            kazoom_data.migrate(log, self.log_path)
             run = kazoom_data.run_manage(args, log, one_core=True)
         if run.returncode != 0:
             raise RuntimeError(f"index_songs failed; see {self.log_path}")
-        return self._index_stats(run)
+        return run
 
     def _index_stats(self, run: ChildRun) -> IndexStats:
         config = engine_config()
