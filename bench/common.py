@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+#: Where the scripts write their results unless told otherwise.
+RESULTS_DIR = REPO_ROOT / "bench" / "results"
 #: Every query clip is cut and written at this common recording rate (Hz), except where a
 #: condition sets its own (the phone's 16 kHz, the call's 8 kHz): so every system resamples
 #: as it would for a real query.
@@ -54,9 +56,7 @@ def seconds_list(text: str) -> list[float]:
     return [float(part) for part in text.split(",")]
 
 
-def add_run_arguments(
-    parser: argparse.ArgumentParser, out_dir: Path, distractor_cache: Path
-) -> None:
+def add_run_arguments(parser: argparse.ArgumentParser, distractor_cache: Path) -> None:
     """``--distractor-cache DIR``, ``--out-dir DIR`` and ``--keep DIR``, as the scripts that
     grow a catalog and write their results take them."""
     parser.add_argument(
@@ -66,7 +66,7 @@ def add_run_arguments(
         metavar="DIR",
         help="where distractors are written once and reused",
     )
-    parser.add_argument("--out-dir", type=Path, default=out_dir)
+    parser.add_argument("--out-dir", type=Path, default=RESULTS_DIR)
     keep = "work in DIR (empty or new) and keep it"
     parser.add_argument("--keep", type=empty_or_new_folder, metavar="DIR", help=keep)
 

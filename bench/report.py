@@ -241,7 +241,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         "",
         markdown_table(*summary_rows(report)),
         "",
-        _revision_line(report),
+        revision_line(report),
         "",
         "## By condition",
         "",
@@ -264,7 +264,7 @@ def render_markdown(report: dict[str, Any]) -> str:
     return "\n".join(parts) + "\n"
 
 
-def _revision_line(report: dict[str, Any]) -> str:
+def revision_line(report: dict[str, Any]) -> str:
     revision = report["settings"].get("kazoom_revision") or {}
     changed = [path for path in revision.get("uncommitted", []) if not path.startswith("bench/")]
     dirty = f", with uncommitted changes to {', '.join(changed)}" if changed else ""

@@ -45,8 +45,6 @@ from typing import Any
 from bench import report
 from bench.children import SINGLE_THREAD_ENV
 from bench.common import (
-    CLIP_SAMPLE_RATE,
-    REPO_ROOT,
     add_run_arguments,
     existing_folder,
     name_list,
@@ -60,19 +58,21 @@ from bench.grid import CONDITIONS_BY_NAME, DURATIONS_SECONDS, ClipSpec, plan_cli
 from bench.kazoom_data import setup_django
 from bench.repeats import decode_track, same_passage_judge
 from bench.scoring import SamePassage
-from bench.split import HELD_OUT_SHARE, Track
+from bench.split import Track
 from bench.systems import audfprint, olaf
 from bench.systems.base import QueryClip, System, Unavailable
 from bench.workload import (
     babble_voices,
+    grid_settings,
+    kazoom_settings,
     playable_conditions,
     playable_noise_kinds,
     split_folder,
+    split_record,
     write_clip_files,
 )
 
 SYSTEMS = ("kazoom", "audfprint", "audfprint-dense", "olaf")
-DEFAULT_OUT_DIR = REPO_ROOT / "bench" / "results"
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -93,7 +93,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         metavar="H",
         help="also index H hours of distractor songs made from the indexed tracks",
     )
-    add_run_arguments(parser, DEFAULT_OUT_DIR, DEFAULT_CACHE_DIR)
+    add_run_arguments(parser, DEFAULT_CACHE_DIR)
     parser.add_argument("--rescore", type=Path, metavar="JSON", help="judge JSON's answers again")
     args = parser.parse_args(argv)
     if args.rescore is not None:
@@ -128,8 +128,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def benchmark(args: argparse.Namespace, work: Path) -> dict[str, Any]:
-    from fingerprints.wiring import engine_config  # needs django.setup()
-
     started = time.perf_counter()
     kazoom_revision = revision()
     notes: list[str] = []
@@ -150,20 +148,11 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "settings": {
             "music_dir": str(args.music_dir),
             "systems": args.systems,
-            "per_cell": args.per_cell,
-            "seed": args.seed,
-            "conditions": [c.name for c in conditions],
-            "durations_seconds": args.durations,
-            "held_out_share": HELD_OUT_SHARE,
-            "clip_sample_rate": CLIP_SAMPLE_RATE,
-            "kazoom_engine": asdict(engine_config()),
-            "kazoom_revision": kazoom_revision,
+            **grid_settings(conditions, args.durations, args.per_cell, args.seed),
+            **kazoom_settings(kazoom_revision),
         },
         "split": {
-            "indexed": [t.key for t in split.indexed],
-            "held_out": [t.key for t in split.held_out],
-            "indexed_hours": split.indexed_seconds / 3600,
-            "versions": [asdict(pair) for pair in versions],
+            **split_record(split, versions),
             "distractors": len(distractors),
             "distractor_hours": sum(t.duration_seconds for t in distractors) / 3600,
         },

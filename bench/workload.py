@@ -1,15 +1,18 @@
-"""What a benchmark run indexes and queries, as ``bench.run`` and ``bench.scale`` prepare it:
-the music folder split, the babble voices, the conditions this machine can render and the
-clip files.
+"""What a benchmark run indexes and queries, as ``bench.run`` and ``bench.scale`` prepare and
+record it: the music folder split, the babble voices, the conditions this machine can render,
+the clip files, and the settings and split their JSON records.
 
-``split_folder`` needs Django set up (``bench.kazoom_data.setup_django``): the audio file
-suffixes are the catalog's.
+``split_folder`` and ``kazoom_settings`` need Django set up
+(``bench.kazoom_data.setup_django``): the audio file suffixes and the engine config are
+Kazoom's own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -17,7 +20,7 @@ from bench.babble import BabbleUnavailable, speech_utterances
 from bench.clip_files import write_clips
 from bench.common import CLIP_SAMPLE_RATE, progress
 from bench.grid import CONDITIONS, NOISE_KINDS, ClipSpec, Condition
-from bench.split import Split, find_tracks, split_tracks
+from bench.split import HELD_OUT_SHARE, Split, find_tracks, split_tracks
 from bench.systems.base import QueryClip
 from bench.versions import VersionPair, find_versions
 
@@ -65,3 +68,34 @@ def write_clip_files(
     progress(f"writing {len(specs)} clips")
     write_clips(specs, work / "clips", utterances)
     return [QueryClip(spec.clip_id, work / "clips" / spec.file_name) for spec in specs]
+
+
+def grid_settings(
+    conditions: Sequence[Condition], durations_seconds: Sequence[float], per_cell: int, seed: int
+) -> dict[str, Any]:
+    """How the grid of clips was planned and written, for the results' settings."""
+    return {
+        "per_cell": per_cell,
+        "seed": seed,
+        "conditions": [c.name for c in conditions],
+        "durations_seconds": list(durations_seconds),
+        "held_out_share": HELD_OUT_SHARE,
+        "clip_sample_rate": CLIP_SAMPLE_RATE,
+    }
+
+
+def kazoom_settings(kazoom_revision: dict[str, Any]) -> dict[str, Any]:
+    """The engine config and the revision Kazoom ran with, for the results' settings."""
+    from fingerprints.wiring import engine_config  # needs django.setup()
+
+    return {"kazoom_engine": asdict(engine_config()), "kazoom_revision": kazoom_revision}
+
+
+def split_record(split: Split, versions: Sequence[VersionPair]) -> dict[str, Any]:
+    """The split as the results record it: track keys, indexed hours and versions."""
+    return {
+        "indexed": [t.key for t in split.indexed],
+        "held_out": [t.key for t in split.held_out],
+        "indexed_hours": split.indexed_seconds / 3600,
+        "versions": [asdict(pair) for pair in versions],
+    }
