@@ -132,6 +132,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     for path in args.also:
         if not path.is_file():
             parser.error(f"no such file: {path}")
+    # Songs are stored under their absolute paths, and distractors are told apart by them.
+    args.distractor_cache = args.distractor_cache.absolute()
     return args
 
 
@@ -171,29 +173,13 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     )
     clips = write_clip_files(specs, work, utterances)
     clips_seconds = time.perf_counter() - started
-    same = same_passage_judge(decode_track)
     kazoom = Kazoom(work / "kazoom-data", work / "kazoom.log")
-    kazoom.migrate()
-    measured = []
-    catalog: list[Track] = []
-
-    def distractors_for(hours: float) -> list[Track]:
-        return distractor_tracks(split.indexed, hours, args.distractor_cache)
-
-    ready = time.perf_counter()
-    for size, added in increments(sizes, distractors_for):
-        # The generator rendered (or found in the cache) this size's distractors just now.
-        distractor_seconds = time.perf_counter() - ready
-        new_tracks = added if catalog else [*split.indexed, *added]
-        catalog += new_tracks
-        distractor_keys = {track.key for track in catalog[len(split.indexed) :]}
-        figures = _measure_size(kazoom, size, new_tracks, specs, clips, same, distractor_keys)
-        figures["seconds"]["distractors"] = distractor_seconds
-        measured.append(figures)
-        ready = time.perf_counter()
+    measured, distractors = _grow_and_measure(
+        kazoom, split.indexed, sizes, specs, clips, args.distractor_cache
+    )
     workers = None
     if args.workers_figures:
-        workers = _workers(catalog[len(split.indexed) :] or split.indexed, work, backend, notes)
+        workers = _workers(distractors or split.indexed, work, backend, notes)
     return {
         "settings": {
             "music_dir": str(args.music_dir),
@@ -213,6 +199,38 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "workers": workers,
         "clips": [{**asdict(spec), "file_name": spec.file_name} for spec in specs],
     }
+
+
+def _grow_and_measure(
+    kazoom: Kazoom,
+    indexed: Sequence[Track],
+    sizes: Sequence[CatalogSize],
+    specs: Sequence[ClipSpec],
+    clips: Sequence[QueryClip],
+    distractor_cache: Path,
+) -> tuple[list[dict[str, Any]], list[Track]]:
+    """Index each size onto the last in Kazoom's data directory and ask it every clip: the
+    figures of every size, and the distractors of the top one."""
+    same = same_passage_judge(decode_track)
+    kazoom.migrate()
+    measured: list[dict[str, Any]] = []
+    distractors: list[Track] = []
+
+    def distractors_for(hours: float) -> list[Track]:
+        return distractor_tracks(indexed, hours, distractor_cache)
+
+    ready = time.perf_counter()
+    for size, added in increments(sizes, distractors_for):
+        # The generator rendered (or found in the cache) this size's distractors just now.
+        distractor_seconds = time.perf_counter() - ready
+        new_tracks = added if measured else [*indexed, *added]
+        distractors += added
+        keys = {track.key for track in distractors}
+        figures = _measure_size(kazoom, size, new_tracks, specs, clips, same, keys)
+        figures["seconds"]["distractors"] = distractor_seconds
+        measured.append(figures)
+        ready = time.perf_counter()
+    return measured, distractors
 
 
 def _measure_size(
