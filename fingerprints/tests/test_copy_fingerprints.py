@@ -56,6 +56,7 @@ def rows_of_store(sql: str) -> list[tuple]:
 
 SONG_HASHES = "SELECT hash, song_id, frames FROM song_hash ORDER BY hash, song_id"
 FINGERPRINTED = "SELECT song_id, hash_count, hash_set FROM fingerprinted_song ORDER BY song_id"
+POPULARITY = "SELECT hash, songs FROM hash_popularity ORDER BY hash"
 
 
 @pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)
@@ -69,6 +70,7 @@ def test_the_store_then_holds_and_finds_what_the_file_did(
     source = sqlite_data / "fingerprints.sqlite3"
     song_hashes = rows_of_file(source, SONG_HASHES)
     fingerprinted = rows_of_file(source, FINGERPRINTED)
+    popularity = rows_of_file(source, POPULARITY)
 
     run = run_command("copy_fingerprints", str(source))
 
@@ -79,6 +81,7 @@ def test_the_store_then_holds_and_finds_what_the_file_did(
     ) in run.stdout
     assert rows_of_store(FINGERPRINTED) == fingerprinted
     assert rows_of_store(SONG_HASHES) == song_hashes
+    assert rows_of_store(POPULARITY) == popularity
     assert store.count() == fingerprints
     found = store.lookup(np.array([value for value, _, _ in song_hashes]))
     assert occurrences(found) == expanded(song_hashes)
