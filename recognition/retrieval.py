@@ -13,7 +13,8 @@ two steps:
 
 Every candidate thus collects all of its votes, and the decision compares fully counted
 songs; the cost is bounded by the cap and the number of candidates, whatever the catalog
-holds. Three statements of the store, whatever the clip length.
+holds. Three statements of the store whatever the clip length, or two when no hash is
+common.
 """
 
 from __future__ import annotations
@@ -46,9 +47,9 @@ def retrieve(
     distinct = np.unique(hashes.values)
     common = store.song_counts(distinct) > config.common_hash_songs
     distinctive = store.lookup(distinct[~common])
-    if not common.any():
-        return matching.join_hits(hashes, distinctive)
     hits = matching.join_hits(hashes, distinctive)
+    if not common.any():
+        return hits
     row_groups = np.zeros(len(hits), np.int64) if groups is None else groups[hits.query_rows]
     songs = matching.leading_songs(
         hits, row_groups, group_count, candidates, config.alignment_tolerance_frames
