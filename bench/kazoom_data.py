@@ -14,7 +14,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
-from urllib.parse import urlsplit
 
 import django
 from django.conf import settings
@@ -28,8 +27,6 @@ from fingerprints.routers import FINGERPRINTS_DB
 from fingerprints.store import FingerprintStore
 
 MANAGE_PY = REPO_ROOT / "manage.py"
-#: The environment variable whose URL's scheme names the fingerprint backend in results.
-FINGERPRINTS_URL_ENV = "KAZOOM_FINGERPRINTS_URL"
 
 
 @dataclass(frozen=True)
@@ -62,13 +59,9 @@ def setup_django(data_dir: Path) -> None:
 
 
 def fingerprint_backend() -> str:
-    """The fingerprint backend a run is recorded under: "sqlite" (the data directory's own
-    file) while ``KAZOOM_FINGERPRINTS_URL`` is unset, else that URL's scheme less any driver
-    ("postgresql" for ``postgresql+psycopg://…``)."""
-    url = os.environ.get(FINGERPRINTS_URL_ENV, "")
-    if not url:
-        return "sqlite"
-    return urlsplit(url).scheme.split("+")[0] or "unknown"
+    """The vendor of the fingerprint database this process and its children use: "sqlite"
+    after ``setup_django``, which keeps a run on its data directory's own files."""
+    return connections[FINGERPRINTS_DB].vendor
 
 
 def manage_argv(args: Sequence[str]) -> list[str]:

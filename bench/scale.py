@@ -25,9 +25,10 @@ Usage (from the repository root)::
    (``bench.scale_report``). The plot draws each ``--also JSON`` (an earlier run's
    ``scale.json``, another fingerprint backend's say) beside this run.
 
-The fingerprint backend is recorded and labels the plot's lines: "sqlite", or the scheme of
-``KAZOOM_FINGERPRINTS_URL`` when it is set. Storage and the workers figures are measured on
-SQLite alone (its file's size; fresh SQLite files). Progress goes to stderr; the work folder
+The fingerprint backend (the fingerprint connection's vendor) is recorded and labels the
+plot's lines. A run keeps its fingerprints in its data directory's SQLite file whatever
+``KAZOOM_FINGERPRINTS_URL`` says (``bench.kazoom_data.setup_django``), so it is "sqlite"
+today; ``--also`` draws any other run's lines beside it. Progress goes to stderr; the work folder
 (clips, databases, logs) is temporary unless ``--keep DIR``.
 """
 
@@ -62,7 +63,6 @@ from bench.distractors import DEFAULT_CACHE_DIR, distractor_tracks
 from bench.grid import CONDITIONS_BY_NAME, DURATIONS_SECONDS, ClipSpec
 from bench.indexing_workers import WORKERS_SAMPLE_HOURS, first_hours, workers_figures
 from bench.kazoom_data import (
-    Storage,
     fingerprint_backend,
     indexed_songs,
     measure_storage,
@@ -153,13 +153,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def benchmark(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     started = time.perf_counter()
     kazoom_revision = revision()
-    backend = fingerprint_backend()
     notes: list[str] = []
     split, versions = split_folder(args.music_dir)
     sizes = plan_sizes(args.sizes, split.indexed_seconds / 3600)
     progress("catalog sizes: " + ", ".join(f"{s.label} ({s.hours:.3g} h)" for s in sizes))
-    if backend != "sqlite":
-        notes.append(f"storage not measured: it is SQLite's file size, and this ran on {backend}")
     utterances = babble_voices(work, notes)
     conditions = playable_conditions(args.conditions, utterances)
     specs, extra_seeds = plan_scale_clips(
@@ -179,7 +176,9 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     )
     workers = None
     if args.workers_figures:
-        workers = _workers(distractors or split.indexed, work, backend, notes)
+        workers = workers_figures(
+            first_hours(distractors or split.indexed, WORKERS_SAMPLE_HOURS), work, engine_config()
+        )
     return {
         "settings": {
             "music_dir": str(args.music_dir),
@@ -187,7 +186,7 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             **grid_settings(conditions, args.durations, args.per_cell, args.seed),
             "unknown_per_size": args.unknown_per_size,
             "unknown_extra_seeds": extra_seeds,
-            "fingerprint_backend": backend,
+            "fingerprint_backend": fingerprint_backend(),
             **kazoom_settings(kazoom_revision),
         },
         "split": split_record(split, versions),
@@ -248,7 +247,7 @@ def _measure_size(
     index_run = kazoom.add(new_tracks)
     songs = indexed_songs()
     hours = sum(song.duration_seconds for song in songs) / 3600
-    storage = _storage(hours)
+    storage = measure_storage(fingerprint_store(), hours)
     connections.close_all()  # no connection of this process stays open beside the children
     progress(f"{size.label}: {len(songs)} songs, {hours:.2f} h; answering {len(clips)} clips")
     query = kazoom.query(clips)
@@ -265,22 +264,6 @@ def _measure_size(
     )
     figures["seconds"] = {"indexing": index_run.wall_seconds, "querying": query.wall_seconds}
     return figures
-
-
-def _storage(hours: float) -> Storage | None:
-    """The fingerprint database's size, measured on SQLite's file (None on another backend)."""
-    if fingerprint_backend() != "sqlite":
-        return None
-    return measure_storage(fingerprint_store(), hours)
-
-
-def _workers(
-    distractors: Sequence[Track], work: Path, backend: str, notes: list[str]
-) -> dict[str, Any] | None:
-    if backend != "sqlite":
-        notes.append(f"workers figures skipped: they index into fresh SQLite files, not {backend}")
-        return None
-    return workers_figures(first_hours(distractors, WORKERS_SAMPLE_HOURS), work, engine_config())
 
 
 def write_outputs(
