@@ -75,9 +75,8 @@ def likely_speeds(query: Query, store: FingerprintStore, config: EngineConfig) -
 
     Moving pairs is cheap and one retrieval serves every speed (each speed choosing its own
     candidate songs); only the likely speeds are then re-analysed from resampled audio, which
-    is what recovers nearly every hash. The pairs
-    are sparse (``config.speed_search_density``): ranking speeds needs far fewer hashes than
-    naming a song.
+    is what recovers nearly every hash. The pairs are sparse (``config.speed_search_density``):
+    ranking speeds needs far fewer hashes than naming a song.
     """
     moved = hashes_at_speeds(
         query.analysis.peaks, config.speed_search, config, config.speed_search_density
