@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
@@ -68,8 +69,14 @@ def recognize_api(request: HttpRequest) -> JsonResponse:
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def songs(request: HtmxHttpRequest) -> HttpResponse:
-    """The catalog, searchable by title, artist and album, a page at a time."""
+    """The catalog, searchable by title, artist and album, a page at a time.
+
+    htmx's searches and page turns get the table alone, under the same URL as the whole page
+    (hence the ``Vary``, so a browser never shows a cached table as the page); so does nothing
+    else, not even htmx restoring a page on Back.
+    """
     query = request.GET.get("q", "").strip()
     found = Song.objects.select_related("artist", "album")
     if query:
@@ -80,7 +87,8 @@ def songs(request: HtmxHttpRequest) -> HttpResponse:
         )
     page = Paginator(found, SONGS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"page": page, "query": query, "catalog_empty": not Song.objects.exists()}
-    template = "recognition/_song_table.html" if request.htmx else "recognition/songs.html"
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "recognition/_song_table.html" if partial else "recognition/songs.html"
     return render(request, template, context)
 
 

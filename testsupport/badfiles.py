@@ -23,6 +23,11 @@ def empty_file(folder: Path) -> Path:
     return path
 
 
+def half_second_wav(folder: Path) -> Path:
+    """Audio, but shorter than any clip Kazoom recognises."""
+    return write_audio(folder / "short.wav", synth_song(8, seconds=0.5), SAMPLE_RATE)
+
+
 def truncated_flac(folder: Path) -> Path:
     whole = write_audio(folder / "whole.flac", synth_song(7, seconds=10), SAMPLE_RATE)
     path = folder / "truncated.flac"

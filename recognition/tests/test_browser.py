@@ -7,72 +7,19 @@ Listen flow runs end to end: Web Audio capture, WAV encoding, htmx posts, result
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from catalog.models import Artist
 from testsupport.badfiles import text_renamed_mp3
+from testsupport.browser import ARTIFACTS, MIC_SONG, OpenPage
 from testsupport.excerpts import write_clip
 from testsupport.library import BOTH_DATABASES, SongLibrary
 from testsupport.music import synth_song
 
 pytestmark = pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-#: The song the fake microphone plays.
-MIC_SONG = 2
-
-
-def _launch(playwright, *extra: str) -> Browser:  # noqa: ANN001
-    chromium = shutil.which("chromium")
-    assert chromium, "Debian's chromium is needed: apt-get install chromium (.ci/run does)"
-    return playwright.chromium.launch(executable_path=chromium, args=[*CHROMIUM_FLAGS, *extra])
-
-
-@pytest.fixture(scope="module")
-def browsers(song_library: SongLibrary, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    """One Chromium whose microphone plays a library song, one whose microphone is refused."""
-    mic = write_clip(
-        tmp_path_factory.mktemp("mic") / "mic.wav", song_library.songs[MIC_SONG].samples, 4.0, 20.0
-    )
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made here
-    # by the tests are still synchronous, which this tells Django.
-    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        listening = _launch(
-            playwright,
-            "--use-fake-ui-for-media-stream",
-            "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-audio-capture={mic}",
-        )
-        refusing = _launch(
-            playwright, "--use-fake-device-for-media-stream", "--deny-permission-prompts"
-        )
-        yield {"listening": listening, "refusing": refusing}
-        listening.close()
-        refusing.close()
-
-
-@pytest.fixture
-def page(browsers: dict, live_server) -> Iterator[Page]:  # noqa: ANN001
-    context = browsers["listening"].new_context(
-        base_url=live_server.url, permissions=["microphone"]
-    )
-    yield context.new_page()
-    context.close()
 
 
 def test_uploading_a_clip_shows_the_song(page: Page, indexed: SongLibrary, tmp_path: Path) -> None:
@@ -103,13 +50,9 @@ def test_listening_names_the_song_the_microphone_hears(page: Page, indexed: Song
 
 
 def test_a_refused_microphone_says_so_and_upload_still_works(
-    browsers: dict,
-    live_server,
-    indexed: SongLibrary,
-    tmp_path: Path,  # noqa: ANN001
+    open_page: OpenPage, indexed: SongLibrary, tmp_path: Path
 ) -> None:
-    context = browsers["refusing"].new_context(base_url=live_server.url)
-    page = context.new_page()
+    page = open_page(browser="refusing")
     page.goto("/")
     page.click("#listen")
 
@@ -122,14 +65,12 @@ def test_a_refused_microphone_says_so_and_upload_still_works(
     expect(page.locator('#result [data-outcome="match"] .song-title')).to_have_text(
         indexed.songs[0].title
     )
-    context.close()
 
 
-def test_without_a_secure_connection_listening_says_so(browsers: dict, live_server) -> None:  # noqa: ANN001
-    context = browsers["listening"].new_context(base_url=live_server.url)
+def test_without_a_secure_connection_listening_says_so(open_page: OpenPage) -> None:
+    page = open_page()
     # What a page served over plain http (not localhost) sees.
-    context.add_init_script("Object.defineProperty(navigator, 'mediaDevices', {value: undefined})")
-    page = context.new_page()
+    page.add_init_script("Object.defineProperty(navigator, 'mediaDevices', {value: undefined})")
     page.goto("/")
     page.click("#listen")
 
@@ -141,7 +82,6 @@ def test_without_a_secure_connection_listening_says_so(browsers: dict, live_serv
     expect(card.locator("p")).to_have_text(re.compile("^Open Kazoom over https"))
     expect(page.locator("#listen-message")).to_have_text("Listening needs a secure connection.")
     expect(page.locator("#listen")).to_have_attribute("aria-pressed", "false")
-    context.close()
 
 
 def test_a_non_audio_upload_shows_its_error_and_the_page_keeps_working(

@@ -14,7 +14,7 @@ from django.test import Client
 from fingerprints.config import EngineConfig
 from fingerprints.store import FingerprintStore
 from recognition.models import RecognitionAttempt
-from testsupport.badfiles import empty_file, text_renamed_mp3
+from testsupport.badfiles import empty_file, half_second_wav, text_renamed_mp3
 from testsupport.codecs import write_audio
 from testsupport.excerpts import write_clip
 from testsupport.library import BOTH_DATABASES, SongLibrary
@@ -132,12 +132,7 @@ def test_silence_is_no_match(client: Client, indexed: SongLibrary, tmp_path: Pat
     [
         (text_renamed_mp3, 400, "not_audio", "doesn&#x27;t look like audio"),
         (empty_file, 400, "empty_file", "That file is empty"),
-        (
-            lambda d: write_clip(d / "short.wav", np.ones(SAMPLE_RATE), 0.0, 0.5),
-            400,
-            "too_short",
-            "too short",
-        ),
+        (half_second_wav, 400, "too_short", "too short"),
         (lambda d: None, 400, "no_file", "No audio received"),
     ],
     ids=["not audio", "empty", "too short", "no file"],

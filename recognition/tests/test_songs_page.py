@@ -5,22 +5,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from catalog.models import Album, Artist, Song
+from testsupport.catalog import small_catalog
 
 pytestmark = pytest.mark.django_db
-
-
-def _catalog(count: int) -> None:
-    artist = Artist.objects.create(name="The Testers")
-    album = Album.objects.create(title="Greatest Fixtures", artist=artist)
-    other = Artist.objects.create(name="Solo Act")
-    Song.objects.bulk_create(
-        [
-            Song(title=f"Track {n:02d}", artist=artist, album=album, duration_seconds=61 + n)
-            for n in range(count)
-        ]
-        + [Song(title="Lonely Tune", artist=other, duration_seconds=200)]
-    )
 
 
 def test_an_empty_catalog_says_how_to_add_songs(client: Client) -> None:
@@ -31,7 +18,7 @@ def test_an_empty_catalog_says_how_to_add_songs(client: Client) -> None:
 
 
 def test_songs_are_listed_with_their_details_a_page_at_a_time(client: Client) -> None:
-    _catalog(30)
+    small_catalog(30)
 
     first = client.get("/songs/").content.decode()
     second = client.get("/songs/?page=2").content.decode()
@@ -44,7 +31,7 @@ def test_songs_are_listed_with_their_details_a_page_at_a_time(client: Client) ->
 
 @pytest.mark.parametrize(("query", "expected"), [("lonely", 1), ("testers", 30), ("fixtures", 30)])
 def test_search_covers_title_artist_and_album(client: Client, query: str, expected: int) -> None:
-    _catalog(30)
+    small_catalog(30)
 
     page = client.get("/songs/", {"q": query}).content.decode()
 
@@ -52,9 +39,30 @@ def test_search_covers_title_artist_and_album(client: Client, query: str, expect
 
 
 def test_htmx_search_returns_only_the_table(client: Client) -> None:
-    _catalog(3)
+    small_catalog(3)
 
     response = client.get("/songs/", {"q": "nothing like this"}, HTTP_HX_REQUEST="true")
 
     page = response.content.decode()
     assert "<html" not in page and "No songs match" in page
+
+
+def test_the_page_and_its_table_share_a_url_so_the_response_varies_on_htmx(client: Client) -> None:
+    small_catalog(3)
+
+    page = client.get("/songs/", {"q": "lonely"})
+    table = client.get("/songs/", {"q": "lonely"}, HTTP_HX_REQUEST="true")
+
+    assert "HX-Request" in page["Vary"] and "HX-Request" in table["Vary"]
+    assert "<html" in page.content.decode() and "<html" not in table.content.decode()
+
+
+def test_htmx_restoring_a_search_on_back_gets_the_whole_page(client: Client) -> None:
+    small_catalog(3)
+
+    response = client.get(
+        "/songs/", {"q": "lonely"}, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+
+    page = response.content.decode()
+    assert "<html" in page and 'value="lonely"' in page and "1 song matching" in page

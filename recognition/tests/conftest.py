@@ -1,0 +1,86 @@
+"""The browsers the browser tests drive: Debian's Chromium, headless, through Playwright.
+
+Their microphone is Chromium's fake capture device playing a WAV of an indexed song, so the
+Listen flow runs end to end. Pages open on a desktop or a phone viewport.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from testsupport.browser import DESKTOP, MIC_SONG, PHONE, Browsers, OpenPage
+from testsupport.excerpts import write_clip
+from testsupport.library import SongLibrary
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _launch(playwright: Playwright, *extra: str) -> Browser:
+    chromium = shutil.which("chromium")
+    assert chromium, "Debian's chromium is needed: apt-get install chromium (.ci/run does)"
+    return playwright.chromium.launch(executable_path=chromium, args=[*CHROMIUM_FLAGS, *extra])
+
+
+@pytest.fixture(scope="session")
+def browsers(
+    song_library: SongLibrary, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Browsers]:
+    mic = write_clip(
+        tmp_path_factory.mktemp("mic") / "mic.wav", song_library.songs[MIC_SONG].samples, 4.0, 20.0
+    )
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made here
+    # by the tests are still synchronous, which this tells Django.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        phone = {k: v for k, v in playwright.devices[PHONE].items() if k != "default_browser_type"}
+        yield Browsers(
+            listening=_launch(
+                playwright,
+                "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream",
+                f"--use-file-for-fake-audio-capture={mic}",
+            ),
+            refusing=_launch(
+                playwright, "--use-fake-device-for-media-stream", "--deny-permission-prompts"
+            ),
+            viewports={"desktop": DESKTOP, "phone": phone},
+        )
+
+
+@pytest.fixture
+def open_page(browsers: Browsers, live_server: Any) -> Iterator[OpenPage]:
+    contexts = []
+
+    def open_page(*, viewport: str = "desktop", browser: str = "listening", **options: Any) -> Page:
+        listening = browser == "listening"
+        context = (browsers.listening if listening else browsers.refusing).new_context(
+            base_url=live_server.url,
+            permissions=["microphone"] if listening else [],
+            **browsers.viewports[viewport],
+            **options,
+        )
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(open_page: OpenPage) -> Page:
+    """A desktop page whose microphone plays MIC_SONG."""
+    return open_page()
