@@ -61,11 +61,49 @@ _HISTOGRAM_BARS = 150
 #: A bar is never narrower than this many frames, so the winning votes (spread over ±1 frame
 #: by the default alignment tolerance) land in one bar even for a very short song.
 _MIN_BAR_FRAMES = 4
+#: Another bar at least this share of the winning one's height is the song repeating itself.
+REPEAT_SHARE = 0.5
+
+#: Labels are drawn at 13 units, but the page's stylesheet enlarges them up to this many on a
+#: phone, where the picture shrinks to half its width: margins and tick spacing make room.
+_LARGEST_FONT_UNITS = 24
+#: Below the plot: the tick, a gap, the largest label and a margin.
+_BELOW_PLOT = 4 + 3 + _LARGEST_FONT_UNITS + 7
 
 _CLIP_STEPS_SECONDS = (0.5, 1, 2, 5, 10)
-_FREQUENCY_STEPS_HZ = (500, 1000, 2000)
+#: Octaves, on the logarithmic frequency axis.
+_FREQUENCY_TICKS_HZ = (125, 250, 500, 1000, 2000, 4000, 8000)
 _SONG_STEPS_SECONDS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600)
 _VOTE_STEPS = tuple(m * 10**e for e in range(7) for m in (1, 2, 5))
+
+
+@dataclass(frozen=True)
+class OffsetBars:
+    """The song cut into bars of equal length, each as tall as the most votes that any one
+    offset in it collected (the hits within the alignment tolerance of it): the winning bar is
+    exactly the match's aligned votes, and another tall bar is another place in the same song
+    the clip lines up with, where the song repeats itself."""
+
+    #: Bar edges over the song (s), ascending; one more than the bars.
+    edges: np.ndarray
+    votes: np.ndarray
+    #: Index of the bar holding the winning offset.
+    win: int
+
+    def tallest_elsewhere(self) -> tuple[float, int] | None:
+        """The middle (s) and votes of the tallest bar but the winning one; None when no other
+        bar has votes."""
+        others = np.delete(self.votes, self.win)
+        if not others.any():
+            return None
+        index = int(np.argmax(others))
+        index += index >= self.win
+        return float(self.edges[index] + self.edges[index + 1]) / 2, int(self.votes[index])
+
+    def repeat(self) -> tuple[float, int] | None:
+        """The tallest other bar, if it reaches ``REPEAT_SHARE`` of the winning one."""
+        other = self.tallest_elsewhere()
+        return other if other and other[1] >= REPEAT_SHARE * self.votes[self.win] else None
 
 
 @dataclass(frozen=True)
@@ -94,16 +132,16 @@ class _Plot:
 
 def constellation_svg(evidence: MatchEvidence) -> str:
     """The clip's spectrogram (an embedded PNG), every peak as a dim dot, and each matched peak
-    pair as an accent line from anchor to target; time in s across, frequency in kHz up."""
-    rows, frames = evidence.spectrogram_db.shape
-    low_hz = (evidence.min_bin - 0.5) * evidence.hz_per_bin
+    pair as an accent line from anchor to target; time in s across, frequency in Hz up, on a
+    logarithmic axis (each octave the same height, as the ear hears them)."""
+    frames = evidence.spectrogram_db.shape[1]
     plot = _Plot(
         left=58,
-        top=12,
-        width=_WIDTH - 58 - 20,
-        height=200,
+        top=30,
+        width=_WIDTH - 58 - 28,
+        height=196,
         x_range=(0.0, frames / evidence.frames_per_second),
-        y_range=(low_hz, low_hz + rows * evidence.hz_per_bin),
+        y_range=_log_band(evidence),
     )
     pairs = len(evidence.anchor_frames)
     description = (
@@ -111,54 +149,67 @@ def constellation_svg(evidence: MatchEvidence) -> str:
         f"{_count(len(evidence.peak_frames), 'peak')}; "
         f"{_count(pairs, 'peak pair')} matched the song at the same offset"
     )
+    ticks_hz = np.array(_FREQUENCY_TICKS_HZ, float)
+    ticks_hz = ticks_hz[
+        (np.log2(ticks_hz) >= plot.y_range[0]) & (np.log2(ticks_hz) <= plot.y_range[1])
+    ]
     body = [
         f'<image class="spectrogram" x="{_n(plot.left)}" y="{_n(plot.top)}" '
         f'width="{_n(plot.width)}" height="{_n(plot.height)}" preserveAspectRatio="none" '
-        f'href="data:image/png;base64,{_spectrogram_png(evidence.spectrogram_db)}"/>',
+        f'href="data:image/png;base64,{_spectrogram_png(evidence)}"/>',
         *_peak_marks(plot, evidence),
-        *_x_axis(plot, _ticks(plot.x_range, _CLIP_STEPS_SECONDS, 11), lambda s: f"{s:g} s"),
-        *_y_axis(
-            plot,
-            _ticks(plot.y_range, _FREQUENCY_STEPS_HZ, 6),
-            lambda hz: f"{hz / 1000:g} kHz",
-        ),
+        *_x_axis(plot, _ticks(plot.x_range, _CLIP_STEPS_SECONDS, 7), lambda s: f"{s:g} s"),
+        *_y_axis(plot, ticks_hz, _hz, at=np.log2),
+        _axis_title(plot, "Hz"),
     ]
     return _svg(
-        "constellation", 242, "Peaks of the clip and the pairs that matched", description, body
+        "constellation",
+        round(plot.bottom + _BELOW_PLOT),
+        "Peaks of the clip and the pairs that matched",
+        description,
+        body,
     )
 
 
 def offset_histogram_svg(evidence: MatchEvidence) -> str:
-    """How many hits on the song voted for each offset (where the clip would start in it), over
-    the whole song; the bar holding the winning offset is drawn in the accent colour."""
-    edges, votes, win = _vote_bars(evidence)
+    """For each stretch of the whole song, the most hits on it that voted for any one offset
+    in it (where the clip would start in the song); the bar holding the winning offset is drawn
+    in the accent colour."""
+    bars = offset_bars(evidence)
+    edges, votes, win = bars.edges, bars.votes, bars.win
     tallest = max(int(votes.max()), 1)
     plot = _Plot(
-        left=50,
-        top=30,
-        width=_WIDTH - 50 - 24,
-        height=130,
+        # Room for four-digit vote counts.
+        left=66,
+        top=56,
+        width=_WIDTH - 66 - 34,
+        height=124,
         x_range=(float(edges[0]), float(edges[-1])),
         y_range=(0.0, tallest * 1.05),
     )
     start = clock(evidence.offset_seconds)
-    elsewhere = int(np.delete(votes, win).max(initial=0))
+    other = bars.tallest_elsewhere()
     description = (
-        f"Votes of the clip's "
-        f"{_count(len(evidence.song_offsets_seconds), 'hash match', 'hash matches')} "
-        f"for where it starts in the song ({clock(edges[0])} to {clock(edges[-1])}): "
-        f"{votes[win]} pile up at {start}, where the clip starts, "
-        f"against at most {elsewhere} anywhere else"
+        f"For each stretch of the song ({clock(edges[0])} to {clock(edges[-1])}), the most of "
+        f"the clip's peak pairs that matched at one moment in it: {votes[win]} pile up at "
+        f"{start}, where the clip starts, against at most {other[1] if other else 0} "
+        "anywhere else in the song"
     )
     body = [
         *_bars(plot, edges, votes, win),
         _win_label(plot, edges, votes, win, start),
         *_x_axis(plot, _ticks(plot.x_range, _SONG_STEPS_SECONDS, 8), clock),
-        *_y_axis(plot, _ticks(plot.y_range, _VOTE_STEPS, 4), lambda v: f"{v:g}"),
-        f'<text class="axis-title" x="{_n(plot.left)}" y="{_n(plot.top - 14)}" '
-        f'text-anchor="end" fill="{_INK}">votes</text>',
+        # No 0: the axis line is, and its label would meet the first time label's.
+        *_y_axis(plot, _ticks(plot.y_range, _VOTE_STEPS, 4)[1:], lambda v: f"{v:g}"),
+        _axis_title(plot, "pairs"),
     ]
-    return _svg("offsets", 190, "Where the clip's matches point in the song", description, body)
+    return _svg(
+        "offsets",
+        round(plot.bottom + _BELOW_PLOT),
+        "Where the clip's matches point in the song",
+        description,
+        body,
+    )
 
 
 def _svg(kind: str, height: int, title: str, description: str, body: Sequence[str]) -> str:
@@ -176,10 +227,11 @@ def _svg(kind: str, height: int, title: str, description: str, body: Sequence[st
     )
 
 
-def _spectrogram_png(spectrogram_db: np.ndarray) -> str:
-    """Base64 PNG of the spectrogram, max-pooled to fit the picture limits, low bins at the
-    bottom, coloured by a dark-to-bright palette."""
-    pooled = _max_pool(spectrogram_db, _MAX_IMAGE_ROWS, _MAX_IMAGE_COLUMNS)
+def _spectrogram_png(evidence: MatchEvidence) -> str:
+    """Base64 PNG of the spectrogram on the logarithmic frequency axis, max-pooled to fit the
+    picture limits, low frequencies at the bottom, coloured by a dark-to-bright palette."""
+    rows = _log_rows(evidence)
+    pooled = _max_pool(rows, rows.shape[0], _MAX_IMAGE_COLUMNS)
     loudest = np.percentile(pooled, 99)
     level = np.clip((pooled - loudest) / _DYNAMIC_RANGE_DB + 1.0, 0.0, 1.0)
     image = Image.fromarray(np.round(level[::-1] * (_LEVELS - 1)).astype(np.uint8))
@@ -187,6 +239,33 @@ def _spectrogram_png(spectrogram_db: np.ndarray) -> str:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True, bits=_LEVELS.bit_length() - 1)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _log_band(evidence: MatchEvidence) -> tuple[float, float]:
+    """The spectrogram's frequency band, from its lowest cell's edge to its highest's, in
+    log2(Hz)."""
+    first = evidence.min_bin - 0.5
+    last = first + evidence.spectrogram_db.shape[0]
+    return float(_log_hz(first, evidence)), float(_log_hz(last, evidence))
+
+
+def _log_hz(bins: np.ndarray | float, evidence: MatchEvidence) -> np.ndarray:
+    """log2 of the frequency of FFT bin positions; the DC bin is drawn at half a bin."""
+    return np.log2(np.maximum(np.asarray(bins, float), 0.5) * evidence.hz_per_bin)
+
+
+def _log_rows(evidence: MatchEvidence) -> np.ndarray:
+    """The spectrogram resampled to at most ``_MAX_IMAGE_ROWS`` rows of equal log-frequency
+    height, bottom row first: each row is the loudest of the cells it overlaps, so low rows,
+    narrower than a cell, repeat it, and high rows, wider, keep their peaks."""
+    spectrogram = evidence.spectrogram_db
+    low, high = _log_band(evidence)
+    count = min(spectrogram.shape[0], _MAX_IMAGE_ROWS)
+    row_edges = np.linspace(low, high, count + 1)
+    cell_edges = _log_hz(evidence.min_bin - 0.5 + np.arange(spectrogram.shape[0] + 1), evidence)
+    firsts = np.searchsorted(cell_edges[1:], row_edges[:-1], side="right")
+    stops = np.maximum(np.searchsorted(cell_edges[:-1], row_edges[1:], side="left"), firsts + 1)
+    return np.stack([spectrogram[a:b].max(axis=0) for a, b in zip(firsts, stops)])
 
 
 def _max_pool(values: np.ndarray, max_rows: int, max_columns: int) -> np.ndarray:
@@ -218,7 +297,7 @@ def _peak_marks(plot: _Plot, evidence: MatchEvidence) -> list[str]:
 
     def at(frames: np.ndarray, bins: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         seconds = (np.asarray(frames, float) + 0.5) / evidence.frames_per_second
-        return plot.x(seconds), plot.y(np.asarray(bins, float) * evidence.hz_per_bin)
+        return plot.x(seconds), plot.y(_log_hz(bins, evidence))
 
     peak_x, peak_y = at(evidence.peak_frames, evidence.peak_bins)
     x1, y1 = at(evidence.anchor_frames, evidence.anchor_bins)
@@ -238,14 +317,13 @@ def _peak_marks(plot: _Plot, evidence: MatchEvidence) -> list[str]:
     ]
 
 
-def _vote_bars(evidence: MatchEvidence) -> tuple[np.ndarray, np.ndarray, int]:
-    """Bar edges over the song (s), the votes in each bar, and the index of the winning bar.
+def offset_bars(evidence: MatchEvidence) -> OffsetBars:
+    """The bars of the offset picture (see ``OffsetBars``).
 
-    The bars are laid so that the winning offset sits at the centre of its bar, so the votes
-    around it never split between two bars. They span the song, stretched to take in the
-    whole winning bar and clip: a clip may start before the song (a negative offset) or run
-    past its end, and a song of unknown length (0 s) ends with the clip. Offsets outside the
-    span are left out.
+    The bars are laid so that the winning offset sits at the centre of its bar. They span the
+    song, stretched to take in the whole winning bar and clip: a clip may start before the
+    song (a negative offset) or run past its end, and a song of unknown length (0 s) ends with
+    the clip. Offsets outside the span are left out.
     """
     offset = evidence.offset_seconds
     stop = max(evidence.song_duration_seconds, offset + evidence.clip_seconds)
@@ -257,8 +335,11 @@ def _vote_bars(evidence: MatchEvidence) -> tuple[np.ndarray, np.ndarray, int]:
     below = np.arange(offset - width / 2, start, -width)[::-1]
     above = np.arange(offset + width / 2, stop, width)
     edges = np.concatenate([[start], below, above, [stop]])
-    votes, _ = np.histogram(evidence.song_offsets_seconds, bins=edges)
-    return edges, votes, len(below)
+    bar = np.searchsorted(edges, evidence.offsets_seconds, side="right") - 1
+    inside = (bar >= 0) & (bar < len(edges) - 1)
+    votes = np.zeros(len(edges) - 1, np.int64)
+    np.maximum.at(votes, bar[inside], evidence.offset_votes[inside])
+    return OffsetBars(edges, votes, len(below))
 
 
 def _bars(plot: _Plot, edges: np.ndarray, votes: np.ndarray, win: int) -> list[str]:
@@ -274,9 +355,11 @@ def _bars(plot: _Plot, edges: np.ndarray, votes: np.ndarray, win: int) -> list[s
 
 
 def _win_label(plot: _Plot, edges: np.ndarray, votes: np.ndarray, win: int, text: str) -> str:
-    """The winning offset above its bar, kept inside the plot near either end."""
+    """The winning offset above its bar, kept inside the plot near either end, clear of the
+    axis labels at the largest font."""
     centre = float(plot.x((edges[win] + edges[win + 1]) / 2))
-    x = min(max(centre, plot.left + 14), plot.left + plot.width - 14)
+    half = 1.4 * _LARGEST_FONT_UNITS
+    x = min(max(centre, plot.left + half), plot.left + plot.width - half)
     return (
         f'<text class="win-label" x="{_n(x)}" y="{_n(float(plot.y(votes[win])) - 5)}" '
         f'text-anchor="middle" font-weight="bold" fill="{_ACCENT}">{html.escape(text)}</text>'
@@ -287,38 +370,59 @@ def _x_axis(plot: _Plot, ticks: np.ndarray, label: Callable[[float], str]) -> li
     xs = plot.x(ticks)
     return _axis(
         "x",
-        "middle",
+        'text-anchor="middle" dominant-baseline="hanging"',
         [(plot.left, plot.bottom, plot.left + plot.width, plot.bottom)]
         + [(x, plot.bottom, x, plot.bottom + 4) for x in xs],
-        [(x, plot.bottom + 18, label(t)) for x, t in zip(xs, ticks)],
+        [(x, plot.bottom + 7, label(t)) for x, t in zip(xs, ticks)],
     )
 
 
-def _y_axis(plot: _Plot, ticks: np.ndarray, label: Callable[[float], str]) -> list[str]:
-    ys = plot.y(ticks)
+def _y_axis(
+    plot: _Plot,
+    ticks: np.ndarray,
+    label: Callable[[float], str],
+    at: Callable[[np.ndarray], np.ndarray] = np.asarray,
+) -> list[str]:
+    """The y axis with a tick and label at each of ``ticks``, drawn where ``at`` of it falls on
+    the plot's y range (``np.log2`` for a logarithmic axis)."""
+    ys = plot.y(at(ticks))
     return _axis(
         "y",
-        "end",
+        'text-anchor="end" dominant-baseline="central"',
         [(plot.left, plot.top, plot.left, plot.bottom)]
         + [(plot.left - 4, y, plot.left, y) for y in ys],
-        [(plot.left - 7, y + 4.5, label(t)) for y, t in zip(ys, ticks)],
+        [(plot.left - 7, y, label(t)) for y, t in zip(ys, ticks)],
+    )
+
+
+def _axis_title(plot: _Plot, text: str) -> str:
+    """What the y axis counts, above the plot, clear of the axis labels."""
+    return (
+        f'<text class="axis-title" x="{_n(plot.left + 4)}" y="4" dominant-baseline="hanging" '
+        f'fill="{_INK}">{html.escape(text)}</text>'
     )
 
 
 def _axis(
     name: str,
-    anchor: str,
+    placing: str,
     lines: list[tuple[float, float, float, float]],
     labels: list[tuple[float, float, str]],
 ) -> list[str]:
-    """The axis line and tick marks (``lines``), then the tick labels at their points."""
+    """The axis line and tick marks (``lines``), then the tick labels at their points, placed
+    by the ``placing`` attributes."""
     return [
         f'<g class="axis {name}" stroke="{_GRID}">',
         *(_line(*points) for points in lines),
-        f'</g><g class="axis-labels {name}" fill="{_INK}" text-anchor="{anchor}">',
+        f'</g><g class="axis-labels {name}" fill="{_INK}" {placing}>',
         *(f'<text x="{_n(x)}" y="{_n(y)}">{html.escape(text)}</text>' for x, y, text in labels),
         "</g>",
     ]
+
+
+def _hz(hz: float) -> str:
+    """A frequency label: 125, 250, 500, 1k, 2k…"""
+    return f"{hz / 1000:g}k" if hz >= 1000 else f"{hz:g}"
 
 
 def _segment(x1: float, y1: float, x2: float, y2: float) -> str:

@@ -11,7 +11,7 @@ from fingerprints.hashes import unpack
 from fingerprints.pipeline import Query
 from fingerprints.spectrogram import log_spectrogram
 
-from .matching import Candidate, Hits, aligned_mask
+from .matching import Candidate, Hits, aligned_mask, tally
 
 
 @dataclass(frozen=True)
@@ -33,8 +33,11 @@ class MatchEvidence:
     anchor_bins: np.ndarray
     target_frames: np.ndarray
     target_bins: np.ndarray
-    #: Offset (s) each hit on the winning song voted for, aligned or not.
-    song_offsets_seconds: np.ndarray
+    #: Every offset (s) a hit on the winning song voted for, ascending and distinct, and its
+    #: votes: the hits within the alignment tolerance of it, as the vote counts them. At the
+    #: winning offset that is the match's ``aligned_matches``, the most of any offset.
+    offsets_seconds: np.ndarray
+    offset_votes: np.ndarray
     offset_seconds: float
     song_duration_seconds: float
     #: Length of the analysed audio (the spectrogram covers its whole frames).
@@ -49,7 +52,14 @@ def gather_evidence(
     rows = np.unique(hits.query_rows[aligned_mask(hits, winner, config.alignment_tolerance_frames)])
     anchor_bins, delta_bins, delta_frames = unpack(hashes.values[rows], config)
     on_song = hits.song_ids == winner.song_id
-    offsets = hits.offset_frames[on_song]
+    song_hits = Hits(
+        hits.song_ids[on_song],
+        hits.song_frames[on_song],
+        hits.query_frames[on_song],
+        hits.query_rows[on_song],
+    )
+    # One song's (song, offset) keys sort as its offsets do.
+    votes = tally(song_hits, config.alignment_tolerance_frames)
     return MatchEvidence(
         spectrogram_db=log_spectrogram(query.audio.samples, config),
         min_bin=config.min_bin,
@@ -61,7 +71,8 @@ def gather_evidence(
         anchor_bins=anchor_bins,
         target_frames=hashes.frames[rows] + delta_frames,
         target_bins=anchor_bins + delta_bins,
-        song_offsets_seconds=config.frames_to_seconds(offsets),
+        offsets_seconds=config.frames_to_seconds(np.unique(song_hits.offset_frames)),
+        offset_votes=votes.windowed,
         offset_seconds=config.frames_to_seconds(winner.offset_frames),
         song_duration_seconds=song_duration_seconds,
         clip_seconds=query.audio.duration_seconds,

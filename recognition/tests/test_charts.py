@@ -15,7 +15,7 @@ from PIL import Image
 
 from fingerprints.config import EngineConfig
 from fingerprints.store import FingerprintStore
-from recognition.charts import constellation_svg, offset_histogram_svg
+from recognition.charts import constellation_svg, offset_bars, offset_histogram_svg
 from recognition.evidence import MatchEvidence
 from recognition.services import recognize
 from testsupport.codecs import write_audio
@@ -145,10 +145,12 @@ def test_pictures_of_a_real_match(explain: Explain) -> None:
     assert png.width <= 320 and png.height <= 120
     assert png.width == evidence.spectrogram_db.shape[1]  # 5 s of frames need no pooling
     win, heights = _bar_heights(histogram)
-    assert win == max(heights) > 0
     assert [label.text for label in _all(histogram, "text", "win-label")] == ["0:08"]
     assert _text(histogram, "title")
-    assert "pile up at 0:08, where the clip starts" in _text(histogram, "desc")
+    assert win == max(heights) > 0
+    assert f"{evidence.offset_votes.max()} pile up at 0:08, where the clip starts" in _text(
+        histogram, "desc"
+    )
     assert "(0:00 to 0:20)" in _text(histogram, "desc")
 
 
@@ -159,6 +161,12 @@ def test_pictures_of_a_ten_second_clip_stay_small(explain: Explain) -> None:
     assert evidence.clip_seconds > 9.9
     assert len(constellation_svg(evidence).encode()) < 50_000
     assert len(offset_histogram_svg(evidence).encode()) < 10_000
+
+
+def _votes(hit_offsets_seconds: list[float] | np.ndarray) -> dict[str, np.ndarray]:
+    """Offsets and votes of hits at these offsets, an alignment tolerance of 0 apart."""
+    offsets, votes = np.unique(np.asarray(hit_offsets_seconds, float), return_counts=True)
+    return {"offsets_seconds": offsets, "offset_votes": votes}
 
 
 def _evidence(**fields: Any) -> MatchEvidence:
@@ -174,7 +182,7 @@ def _evidence(**fields: Any) -> MatchEvidence:
         "anchor_bins": np.array([10]),
         "target_frames": np.array([99]),
         "target_bins": np.array([59]),
-        "song_offsets_seconds": np.array([74.2] * 30 + [12.0, 150.0]),
+        **_votes([74.2] * 30 + [12.0, 150.0]),
         "offset_seconds": 74.2,
         "song_duration_seconds": 200.0,
         "clip_seconds": 10.0,
@@ -193,7 +201,9 @@ def test_peaks_land_on_their_spectrogram_cells() -> None:
     x, y, width, height = _box(root)
 
     def expected(frame: int, fft_bin: int) -> tuple[float, float]:
-        return x + (frame + 0.5) / 100 * width, y + height - (fft_bin - 10 + 0.5) / 50 * height
+        # Bins 10–59 of 20 Hz span 190–1190 Hz, on a log axis.
+        up = np.log2(fft_bin / 9.5) / np.log2(59.5 / 9.5)
+        return x + (frame + 0.5) / 100 * width, y + height - up * height
 
     dots = [_number(c, a) for c in _in_group(root, "peaks", "circle") for a in ("cx", "cy")]
     [line] = _pair_lines(root)
@@ -208,17 +218,21 @@ def _ticks(root: ET.Element, axis: str) -> dict[str, float]:
     return dict(zip(_axis_labels(root, axis), marks, strict=True))
 
 
-def test_axes_are_labelled_in_seconds_and_kilohertz() -> None:
+def test_axes_are_labelled_in_seconds_and_octaves_of_hertz() -> None:
     root = _parse(constellation_svg(_evidence()))
     x, y, width, height = _box(root)
 
     seconds, frequencies = _ticks(root, "x"), _ticks(root, "y")
 
-    assert list(seconds) == [f"{s} s" for s in range(11)]
-    assert seconds["5 s"] == pytest.approx(x + width / 2, abs=0.06)
-    assert list(frequencies) == ["0.5 kHz", "1 kHz"]
-    # 1 kHz is the centre of bin 50, whose cell is the 41st of 50 from the bottom.
-    assert frequencies["1 kHz"] == pytest.approx(y + height - 40.5 / 50 * height, abs=0.06)
+    assert list(seconds) == [f"{s} s" for s in range(0, 11, 2)]
+    assert seconds["4 s"] == pytest.approx(x + 0.4 * width, abs=0.06)
+    assert list(frequencies) == ["250", "500", "1k"]
+    assert [t.text for t in _all(root, "text", "axis-title")] == ["Hz"]
+    # Octaves are the same height: the band 190–1190 Hz is 2.65 of them.
+    octave = height / np.log2(1190 / 190)
+    assert frequencies["250"] - frequencies["500"] == pytest.approx(octave, abs=0.1)
+    assert frequencies["500"] - frequencies["1k"] == pytest.approx(octave, abs=0.1)
+    assert frequencies["1k"] == pytest.approx(y + height - np.log2(1000 / 190) * octave, abs=0.06)
 
 
 def test_low_frequencies_are_at_the_bottom_of_the_picture() -> None:
@@ -237,9 +251,12 @@ def test_a_long_clip_is_pooled_down_keeping_its_loudest_cells() -> None:
 
     png = _png(_parse(constellation_svg(_evidence(spectrogram_db=spectrogram))))
 
-    assert png.size == (260, 114)  # 4 bins by 5 frames a pixel
-    # The cell's pixel, counted from the bottom, is at the top of the palette's 32 levels.
-    assert np.asarray(png)[113 - 300 // 4, 700 // 5] == 31
+    assert png.size == (260, 120)  # 120 rows of equal log-frequency height, 5 frames a pixel
+    # Bin 310 (6.2 kHz) of a band of 190 Hz–9.31 kHz: the row that far up the log axis, from
+    # the bottom, is at the top of the palette's 32 levels.
+    row = int(np.log2(6200 / 190) / np.log2(9310 / 190) * 120)
+    assert np.asarray(png)[119 - row, 700 // 5] == 31
+    assert np.asarray(png)[119 - row - 2, 700 // 5] < 31
 
 
 @pytest.mark.parametrize(
@@ -248,9 +265,7 @@ def test_a_long_clip_is_pooled_down_keeping_its_loudest_cells() -> None:
 )
 def test_the_winning_offset_has_the_tallest_bar_and_a_label(offset: float, label: str) -> None:
     votes = np.r_[offset + np.array([-0.02, 0.0, 0.02] * 10), np.linspace(0, 200, 60)]
-    root = _parse(
-        offset_histogram_svg(_evidence(song_offsets_seconds=votes, offset_seconds=offset))
-    )
+    root = _parse(offset_histogram_svg(_evidence(**_votes(votes), offset_seconds=offset)))
 
     win, heights = _bar_heights(root)
     assert win == max(heights) and heights.count(win) == 1
@@ -261,7 +276,7 @@ def test_the_winning_offset_has_the_tallest_bar_and_a_label(offset: float, label
 def test_the_song_is_cut_into_100_to_200_bars_and_outside_votes_are_left_out() -> None:
     votes = np.r_[np.linspace(0, 200, 1000), [-3.0, 250.0] * 100]
 
-    root = _parse(offset_histogram_svg(_evidence(song_offsets_seconds=votes)))
+    root = _parse(offset_histogram_svg(_evidence(**_votes(votes))))
 
     heights = _bar_heights(root)[1]
     assert 100 <= len(heights) <= 200
@@ -275,3 +290,27 @@ def test_a_song_of_unknown_length_is_drawn_to_the_end_of_the_clip() -> None:
 
     assert "(0:00 to 1:24)" in _text(root, "desc")  # 74.2 s + the 10 s clip
     assert [t.text for t in _all(root, "text", "win-label")] == ["1:14"]
+
+
+def test_a_bar_is_the_most_votes_at_one_moment_of_its_stretch() -> None:
+    # 30 votes at 1:14.2 and, in the same 1.4 s bar, 20 offsets of 5 votes each.
+    near = np.repeat(74.2 + np.linspace(-0.6, 0.6, 21)[np.arange(21) != 10], 5)
+    evidence = _evidence(**_votes(np.r_[[74.2] * 30, near, [12.0, 150.0]]))
+
+    root = _parse(offset_histogram_svg(evidence))
+
+    win, heights = _bar_heights(root)
+    assert "30 pile up at 1:14" in _text(root, "desc")
+    # The next tallest bars hold one vote each (at 0:12 and 2:30): a thirtieth of the winner.
+    assert sorted(heights)[-2] == pytest.approx(win / 30, abs=0.1) and win == max(heights)
+
+
+@pytest.mark.parametrize(("second_votes", "repeat"), [(20, True), (10, False)])
+def test_another_tall_bar_is_the_song_repeating(second_votes: int, repeat: bool) -> None:
+    evidence = _evidence(**_votes([74.2] * 30 + [150.0] * second_votes + [12.0]))
+
+    bars = offset_bars(evidence)
+
+    at, votes = bars.tallest_elsewhere() or (0.0, 0)
+    assert at == pytest.approx(150.0, abs=1.4) and votes == second_votes
+    assert (bars.repeat() is not None) is repeat
