@@ -40,10 +40,12 @@ def clip_size_limit() -> str:
     return filesizeformat(settings.KAZOOM_MAX_CLIP_BYTES)
 
 
-def recognize_clip(request: HttpRequest, source: Source) -> Recognition:
+def recognize_clip(request: HttpRequest, source: Source, *, interim: bool = False) -> Recognition:
     """Check and recognise the clip in the request's ``audio`` field, and log the attempt.
 
-    Exactly one RecognitionAttempt is logged whatever happens. Raises ClipRejected, once it is
+    Exactly one RecognitionAttempt is logged whatever happens: an ``interim`` microphone check
+    (the microphone goes on listening unless it matched) that matches nothing is logged as
+    pending, not as a listen that found no match. Raises ClipRejected, once it is
     logged, when the clip is missing, too big or not usable audio, or when recognition failed.
     The page is given the evidence for its *why this match* pictures; the API is not.
     """
@@ -56,7 +58,7 @@ def recognize_clip(request: HttpRequest, source: Source) -> Recognition:
         logger.exception("recognition failed")
         _log_failure(source, "server_error")
         raise ClipRejected("server_error", "The recognition could not finish.", 500) from error
-    _log_recognition(source, result)
+    _log_recognition(source, result, interim)
     return result
 
 
@@ -87,11 +89,11 @@ def _too_big(size_bytes: int) -> ClipRejected:
     )
 
 
-def _log_recognition(source: Source, result: Recognition) -> None:
+def _log_recognition(source: Source, result: Recognition, interim: bool) -> None:
     match = result.match
     RecognitionAttempt.objects.create(
         source=source,
-        outcome=Outcome.MATCH if match else Outcome.NO_MATCH,
+        outcome=Outcome.MATCH if match else Outcome.PENDING if interim else Outcome.NO_MATCH,
         clip_seconds=result.query_seconds,
         song=match.song if match else None,
         confidence=match.confidence if match else None,

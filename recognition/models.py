@@ -16,6 +16,9 @@ class RecognitionAttempt(models.Model):
     class Outcome(models.TextChoices):
         MATCH = "match", "Match"
         NO_MATCH = "no_match", "No match"
+        #: An interim microphone check that matched nothing: the microphone went on listening,
+        #: and the listen's outcome is the attempt after it.
+        PENDING = "pending", "Still listening"
         ERROR = "error", "Error"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

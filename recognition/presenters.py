@@ -3,10 +3,11 @@ the web page's result card with its words."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from .charts import constellation_svg, offset_histogram_svg
+from .charts import constellation_svg, offset_bars, offset_histogram_svg
 from .intake import ClipRejected
 from .services import Recognition
 
@@ -67,19 +68,30 @@ class Card(StrEnum):
     ERROR = "error"
 
 
+#: A clip without a match this long held enough of its song to be named, had the song been
+#: indexed (a 5 s clip is named 95 % of the time, README): a longer one would not help.
+LONG_ENOUGH_SECONDS = 8.0
+
+
 def result_card(result: Recognition, *, interim: bool) -> dict[str, object]:
     """The template context of the card for ``result``: which ``card``, and what it shows."""
     if result.match is None:
-        return {"card": Card.PENDING if interim else Card.NO_MATCH, "result": result}
+        return {
+            "card": Card.PENDING if interim else Card.NO_MATCH,
+            "result": result,
+            "long_enough": result.query_seconds >= LONG_ENOUGH_SECONDS,
+        }
+    percent = round(result.match.confidence * 100)
     context: dict[str, object] = {
         "card": Card.MATCH,
         "result": result,
-        "confidence_words": confidence_words(result.match.confidence),
-        "confidence_percent": round(result.match.confidence * 100),
+        "confidence": confidence_level(percent),
+        "confidence_percent": percent,
     }
     if result.evidence is not None:
         context["constellation_svg"] = constellation_svg(result.evidence)
         context["histogram_svg"] = offset_histogram_svg(result.evidence)
+        context["repeat"] = offset_bars(result.evidence).repeat()
     return context
 
 
@@ -96,10 +108,25 @@ def error_card(rejection: ClipRejected) -> dict[str, object]:
     }
 
 
-def confidence_words(confidence: float) -> str:
-    """A plain-words reading of a match's confidence."""
-    if confidence >= 0.9:
-        return "Certain"
-    if confidence >= 0.75:
-        return "Very likely"
-    return "Likely"
+@dataclass(frozen=True)
+class ConfidenceLevel:
+    """A reading of a match's confidence: its words, and the name of its bar's colour."""
+
+    least_percent: int
+    words: str
+    #: A CSS class: the page colours the confidence bar by it, one colour per level.
+    name: str
+
+
+#: From the most confident down.
+CONFIDENCE_LEVELS = (
+    ConfidenceLevel(90, "Certain", "certain"),
+    ConfidenceLevel(75, "Very likely", "very-likely"),
+    ConfidenceLevel(0, "Likely", "likely"),
+)
+
+
+def confidence_level(percent: int) -> ConfidenceLevel:
+    """The level of a confidence as the card shows it, a whole percentage: the words and the
+    bar's colour follow the number the person reads."""
+    return next(level for level in CONFIDENCE_LEVELS if percent >= level.least_percent)

@@ -3,8 +3,9 @@ render."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
@@ -17,6 +18,7 @@ from catalog.models import Song
 from fingerprints.wiring import engine_config
 
 from .intake import ClipRejected, Source, clip_size_limit, recognize_clip
+from .listing import COLUMNS, Sort, find_songs
 from .presenters import error_card, recognition_json, result_card
 
 SONGS_PER_PAGE = 25
@@ -38,16 +40,19 @@ def recognize_page(request: HtmxHttpRequest) -> HttpResponse:
     """Recognise an uploaded or recorded clip; htmx gets the result card, others the page.
 
     htmx responses also carry a ``kazoom:outcome`` event (the card shown: match, no-match,
-    pending or error) that the microphone script listens for.
+    pending or error) that the microphone script listens for. An uploaded file's card names it.
     """
     source = Source.MICROPHONE if request.POST.get("source") == "microphone" else Source.UPLOAD
     interim = source == Source.MICROPHONE and request.POST.get("interim") == "1"
     try:
-        result = recognize_clip(request, source)
+        result = recognize_clip(request, source, interim=interim)
     except ClipRejected as rejection:
         context, status = error_card(rejection), rejection.status
     else:
         context, status = result_card(result, interim=interim), 200
+    upload = request.FILES.get("audio")
+    if source == Source.UPLOAD and upload is not None:
+        context["file_name"] = upload.name
     if request.htmx:
         response = render(request, "recognition/_result.html", context, status=status)
         trigger_client_event(response, "kazoom:outcome", {"outcome": context["card"]}, after="swap")
@@ -71,30 +76,52 @@ def recognize_api(request: HttpRequest) -> JsonResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 def songs(request: HtmxHttpRequest) -> HttpResponse:
-    """The catalog, searchable by title, artist and album, a page at a time.
+    """The catalog, searchable by title, artist and album, sortable by any column, a page at a
+    time.
 
-    htmx's searches and page turns get the table alone, under the same URL as the whole page
-    (hence the ``Vary``, so a browser never shows a cached table as the page); so does nothing
-    else, not even htmx restoring a page on Back.
+    htmx's searches, sorts and page turns get the table alone, under the same URL as the whole
+    page (hence the ``Vary``, so a browser never shows a cached table as the page); so does
+    nothing else, not even htmx restoring a page on Back.
     """
     query = request.GET.get("q", "").strip()
-    found = Song.objects.select_related("artist", "album")
-    if query:
-        found = found.filter(
-            Q(title__icontains=query)
-            | Q(artist__name__icontains=query)
-            | Q(album__title__icontains=query)
-        )
-    page = Paginator(found, SONGS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"page": page, "query": query, "catalog_empty": not Song.objects.exists()}
-    partial = request.htmx and not request.htmx.history_restore_request
+    sort = Sort.parse(request.GET.get("sort", ""))
+    page = Paginator(find_songs(query, sort), SONGS_PER_PAGE).get_page(request.GET.get("page"))
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
+    context = {
+        "page": page,
+        "query": query,
+        "sort": sort,
+        "columns": _column_heads(query, sort),
+        "page_query": urlencode({"q": query, "sort": str(sort)}),
+        "catalog_empty": not Song.objects.exists(),
+        "partial": partial,
+    }
     template = "recognition/_song_table.html" if partial else "recognition/songs.html"
     return render(request, template, context)
 
 
+def _column_heads(query: str, sort: Sort) -> list[dict[str, object]]:
+    """Each column's label, the URL that sorts by it (the other way round if it is the sort
+    already) and its ``aria-sort``."""
+    heads = []
+    for column in COLUMNS:
+        current = column == sort.column
+        by_it = Sort(column, descending=current and not sort.descending)
+        heads.append(
+            {
+                "column": column,
+                "url": "?" + urlencode({"q": query, "sort": str(by_it)}),
+                "aria_sort": ("descending" if sort.descending else "ascending") if current else "",
+            }
+        )
+    return heads
+
+
 def _home_context() -> dict[str, object]:
-    """What the page says of the clips it takes, and tells the microphone script."""
+    """What the page says of the clips it takes and of an empty catalog, and tells the
+    microphone script."""
     return {
         "clip_size_limit": clip_size_limit(),
         "min_clip_seconds": engine_config().min_query_seconds,
+        "catalog_empty": not Song.objects.exists(),
     }

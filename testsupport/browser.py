@@ -10,27 +10,53 @@ from typing import Any
 from playwright.sync_api import Browser, Page
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+#: axe-core, as scripts/install-axe.sh installs it (scripts/test.sh runs that).
+AXE_SCRIPT = Path(__file__).resolve().parents[1] / ".test-tools/node_modules/axe-core/axe.min.js"
+#: The impacts of the accessibility violations a page must not have.
+BLOCKING_IMPACTS = frozenset({"serious", "critical"})
 #: The library song the fake microphone plays.
 MIC_SONG = 2
 #: Playwright's description of the phone the phone viewport is.
 PHONE = "Pixel 5"
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 
-#: Opens a page: ``open_page(viewport="phone", browser="refusing")``; other keyword arguments
-#: go to Playwright's ``new_context``.
+#: Opens a page: ``open_page(viewport="phone", browser="refusing")`` (see ``Browsers``); other
+#: keyword arguments go to Playwright's ``new_context``.
 OpenPage = Callable[..., Page]
 
 
 @dataclass(frozen=True)
 class Browsers:
-    #: A Chromium whose microphone plays the library's MIC_SONG, and one that refuses it.
-    listening: Browser
-    refusing: Browser
+    #: Chromium by what its microphone does: "listening" plays the library's MIC_SONG,
+    #: "stranger" plays the library's song that is never indexed, "refusing" is refused.
+    chromium: dict[str, Browser]
     #: ``new_context`` arguments of each viewport, "desktop" and "phone".
     viewports: dict[str, dict[str, Any]]
 
 
 def screenshot(page: Page, name: str) -> None:
-    """The whole page as ``test-artifacts/<name>.png``, for people to look at."""
+    """The whole page as ``test-artifacts/<name>.png``, for people to look at.
+
+    The viewport is stretched to the page's height for it, then put back: Playwright's
+    full-page screenshot drops a phone's touch emulation, and the page with it.
+    """
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    viewport = page.viewport_size
+    assert viewport is not None
+    height = page.evaluate("document.documentElement.scrollHeight")
+    page.set_viewport_size({"width": viewport["width"], "height": max(height, viewport["height"])})
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    page.set_viewport_size(viewport)
+
+
+def serious_accessibility_violations(page: Page) -> list[str]:
+    """axe-core's serious and critical violations in the page as it is now, one line each:
+    the rule, its help text and the elements it found."""
+    assert AXE_SCRIPT.is_file(), "axe-core is needed: run scripts/install-axe.sh"
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    violations = page.evaluate("axe.run(document, {resultTypes: ['violations']})")["violations"]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']]}"
+        for v in violations
+        if v["impact"] in BLOCKING_IMPACTS
+    ]

@@ -38,26 +38,29 @@ def _launch(playwright: Playwright, *extra: str) -> Browser:
 def browsers(
     song_library: SongLibrary, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Browsers]:
-    mic = write_clip(
-        tmp_path_factory.mktemp("mic") / "mic.wav", song_library.songs[MIC_SONG].samples, 4.0, 20.0
-    )
+    folder = tmp_path_factory.mktemp("mic")
+    plays = {
+        "listening": write_clip(folder / "song.wav", song_library.songs[MIC_SONG].samples, 4.0, 20),
+        "stranger": write_clip(folder / "stranger.wav", song_library.stranger, 4.0, 20),
+    }
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls made here
     # by the tests are still synchronous, which this tells Django.
     with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         phone = {k: v for k, v in playwright.devices[PHONE].items() if k != "default_browser_type"}
-        yield Browsers(
-            listening=_launch(
+        chromium = {
+            name: _launch(
                 playwright,
                 "--use-fake-ui-for-media-stream",
                 "--use-fake-device-for-media-stream",
-                f"--use-file-for-fake-audio-capture={mic}",
-            ),
-            refusing=_launch(
-                playwright, "--use-fake-device-for-media-stream", "--deny-permission-prompts"
-            ),
-            viewports={"desktop": DESKTOP, "phone": phone},
+                f"--use-file-for-fake-audio-capture={wav}",
+            )
+            for name, wav in plays.items()
+        }
+        chromium["refusing"] = _launch(
+            playwright, "--use-fake-device-for-media-stream", "--deny-permission-prompts"
         )
+        yield Browsers(chromium, viewports={"desktop": DESKTOP, "phone": phone})
 
 
 @pytest.fixture
@@ -65,10 +68,9 @@ def open_page(browsers: Browsers, live_server: Any) -> Iterator[OpenPage]:
     contexts = []
 
     def open_page(*, viewport: str = "desktop", browser: str = "listening", **options: Any) -> Page:
-        listening = browser == "listening"
-        context = (browsers.listening if listening else browsers.refusing).new_context(
+        context = browsers.chromium[browser].new_context(
             base_url=live_server.url,
-            permissions=["microphone"] if listening else [],
+            permissions=[] if browser == "refusing" else ["microphone"],
             **browsers.viewports[viewport],
             **options,
         )

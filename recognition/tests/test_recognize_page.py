@@ -15,6 +15,7 @@ from fingerprints.config import EngineConfig
 from fingerprints.store import FingerprintStore
 from recognition.models import RecognitionAttempt
 from testsupport.badfiles import empty_file, half_second_wav, text_renamed_mp3
+from testsupport.catalog import small_catalog
 from testsupport.codecs import write_audio
 from testsupport.excerpts import write_clip
 from testsupport.library import BOTH_DATABASES, SongLibrary
@@ -114,7 +115,10 @@ def test_the_microphone_hears_an_unknown_song(
     assert response.status_code == 200
     assert _outcome(response) == outcome
     assert words in response.content.decode()
-    assert RecognitionAttempt.objects.get().source == "microphone"
+    assert "File:" not in response.content.decode()
+    attempt = RecognitionAttempt.objects.get()
+    # An interim check is logged apart from a listen's outcome.
+    assert (attempt.source, attempt.outcome) == ("microphone", outcome.replace("-", "_"))
 
 
 def test_silence_is_no_match(client: Client, indexed: SongLibrary, tmp_path: Path) -> None:
@@ -125,6 +129,55 @@ def test_silence_is_no_match(client: Client, indexed: SongLibrary, tmp_path: Pat
     assert response.status_code == 200 and _outcome(response) == "no-match"
     assert "Try a longer clip" in response.content.decode()
     assert RecognitionAttempt.objects.get().outcome == "no_match"
+
+
+def test_ten_seconds_of_an_unknown_song_is_not_told_to_try_a_longer_clip(
+    client: Client, indexed: SongLibrary, tmp_path: Path
+) -> None:
+    clip = write_clip(tmp_path / "mic.wav", indexed.stranger, 2.0, 10.0)
+
+    page = _post(client, clip, source="microphone", interim="0").content.decode()
+
+    assert "No match" in page and "longer clip" not in page
+    assert "most likely not in Kazoom's catalog" in page
+
+
+@pytest.mark.parametrize(("songs", "shown"), [(False, True), (True, False)])
+def test_the_home_page_says_when_the_catalog_is_empty(
+    songs: bool, shown: bool, client: Client, song_library: SongLibrary
+) -> None:
+    if songs:
+        small_catalog(1)
+
+    page = client.get("/").content.decode()
+
+    assert ("No songs yet" in page) is shown
+    assert ("manage.py index_songs" in page) is shown
+
+
+def test_the_card_names_the_uploaded_file(
+    client: Client, indexed: SongLibrary, tmp_path: Path
+) -> None:
+    matched = _post(client, write_clip(tmp_path / "Holiday take.m4a", indexed.songs[0].samples))
+    refused = _post(client, text_renamed_mp3(tmp_path))
+
+    assert "File: <span>Holiday take.m4a</span>" in matched.content.decode()
+    assert "File: <span>notes.mp3</span>" in refused.content.decode()
+
+
+def test_why_this_match_gives_the_winning_bar_s_number_and_plain_runners_up(
+    client: Client, indexed: SongLibrary, tmp_path: Path
+) -> None:
+    page = _post(client, write_clip(tmp_path / "c.wav", indexed.songs[1].samples, 9.0)).content
+    text = page.decode()
+
+    aligned = re.search(r'<strong class="aligned">(\d+)</strong>', text)
+    winning_bar = re.search(r"matched at one moment in it: (\d+) pile up at 0:09", text)
+    assert aligned is not None and winning_bar is not None
+    assert aligned[1] == winning_bar[1]
+    assert f"The tallest, {aligned[1]} pairs at 0:09, is where your clip starts" in text
+    assert "other places in this same song, not other songs" in text
+    assert "aligned vs" not in text
 
 
 @pytest.mark.parametrize(

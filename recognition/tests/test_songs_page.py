@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -66,3 +68,49 @@ def test_htmx_restoring_a_search_on_back_gets_the_whole_page(client: Client) -> 
 
     page = response.content.decode()
     assert "<html" in page and 'value="lonely"' in page and "1 song matching" in page
+
+
+@pytest.mark.parametrize(
+    ("sort", "first", "marked"),
+    [
+        ("title", "Lonely Tune", ("Title", "ascending")),
+        ("-title", "Track 29", ("Title", "descending")),
+        ("-duration", "Lonely Tune", ("Duration", "descending")),
+        ("duration", "Track 00", ("Duration", "ascending")),
+        ("album", "Track 00", ("Album", "ascending")),  # songs on no album come last
+        ("no-such-column", "Lonely Tune", ("Artist", "ascending")),  # the default: by artist
+    ],
+)
+def test_songs_sort_by_any_column(
+    client: Client, sort: str, first: str, marked: tuple[str, str]
+) -> None:
+    small_catalog(30)
+
+    page = client.get("/songs/", {"sort": sort}).content.decode()
+
+    rows = re.findall(r'<th scope="row">([^<]+)</th>', page)
+    assert rows[0] == first
+    label, direction = marked
+    assert re.search(rf'aria-sort="{direction}"><a [^>]*>{label}<', page)
+    assert page.count("aria-sort=") == 1
+
+
+def test_a_sorted_column_s_link_turns_it_round_and_pages_keep_the_sort(client: Client) -> None:
+    small_catalog(30)
+
+    page = client.get("/songs/", {"sort": "-duration", "q": "track"}).content.decode()
+
+    assert 'href="?q=track&amp;sort=duration"' in page
+    assert (
+        'href="?q=track&amp;sort=-title"' not in page and 'href="?q=track&amp;sort=title"' in page
+    )
+    assert 'href="?q=track&amp;sort=-duration&amp;page=2"' in page
+    assert '<input type="hidden" name="sort" id="sort" value="-duration">' in page
+
+
+def test_an_htmx_sort_updates_the_search_form_s_sort(client: Client) -> None:
+    small_catalog(3)
+
+    table = client.get("/songs/", {"sort": "title"}, HTTP_HX_REQUEST="true").content.decode()
+
+    assert 'name="sort" id="sort" value="title" hx-swap-oob="true"' in table
