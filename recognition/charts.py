@@ -163,11 +163,7 @@ def constellation_svg(evidence: MatchEvidence) -> str:
         _axis_title(plot, "Hz"),
     ]
     return _svg(
-        "constellation",
-        round(plot.bottom + _BELOW_PLOT),
-        "Peaks of the clip and the pairs that matched",
-        description,
-        body,
+        "constellation", plot, "Peaks of the clip and the pairs that matched", description, body
     )
 
 
@@ -203,16 +199,12 @@ def offset_histogram_svg(evidence: MatchEvidence) -> str:
         *_y_axis(plot, _ticks(plot.y_range, _VOTE_STEPS, 4)[1:], lambda v: f"{v:g}"),
         _axis_title(plot, "pairs"),
     ]
-    return _svg(
-        "offsets",
-        round(plot.bottom + _BELOW_PLOT),
-        "Where the clip's matches point in the song",
-        description,
-        body,
-    )
+    return _svg("offsets", plot, "Where the clip's matches point in the song", description, body)
 
 
-def _svg(kind: str, height: int, title: str, description: str, body: Sequence[str]) -> str:
+def _svg(kind: str, plot: _Plot, title: str, description: str, body: Sequence[str]) -> str:
+    """The picture around ``body``: as tall as ``plot`` and what is drawn below it."""
+    height = round(plot.bottom + _BELOW_PLOT)
     return "\n".join(
         [
             f'<svg xmlns="http://www.w3.org/2000/svg" class="kazoom-chart {kind}" role="img" '

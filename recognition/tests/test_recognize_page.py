@@ -17,9 +17,10 @@ from recognition.models import RecognitionAttempt
 from testsupport.badfiles import empty_file, half_second_wav, text_renamed_mp3
 from testsupport.catalog import small_catalog
 from testsupport.codecs import write_audio
+from testsupport.commands import run_command
 from testsupport.excerpts import write_clip
 from testsupport.library import BOTH_DATABASES, SongLibrary
-from testsupport.music import SAMPLE_RATE
+from testsupport.music import SAMPLE_RATE, synth_song
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as Response
@@ -177,6 +178,7 @@ def test_why_this_match_gives_the_winning_bar_s_number_and_plain_runners_up(
     assert aligned[1] == winning_bar[1]
     assert f"The tallest, {aligned[1]} pairs at 0:09, is where your clip starts" in text
     assert "other places in this same song, not other songs" in text
+    assert "a part the song repeats" not in text
     assert "aligned vs" not in text
 
 
@@ -252,3 +254,17 @@ def test_a_server_failure_is_a_friendly_500_and_the_page_keeps_working(
         ("error", "server_error"),
         ("match", ""),
     ]
+
+
+def test_why_this_match_names_the_part_a_song_repeats(client: Client, tmp_path: Path) -> None:
+    verse = synth_song(21, seconds=12.0)
+    folder = tmp_path / "library"
+    folder.mkdir()
+    write_audio(folder / "Round and round.flac", np.tile(verse, 2), SAMPLE_RATE)
+    assert run_command("index_songs", str(folder)).exit_code == 0
+
+    # The clip is in the first pass of the verse and in the second alike.
+    page = _post(client, write_clip(tmp_path / "c.wav", verse, 2.0, 6.0)).content.decode()
+
+    assert "Round and round" in page
+    assert re.search(r"the bar at 0:(02|14) \(\d+ pairs\) is a part the song repeats", page)
