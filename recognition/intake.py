@@ -45,9 +45,9 @@ def recognize_clip(request: HttpRequest, source: Source, *, interim: bool = Fals
 
     Exactly one RecognitionAttempt is logged whatever happens: an ``interim`` microphone check
     (the microphone goes on listening unless it matched) that matches nothing is logged as
-    pending, not as a listen that found no match. Raises ClipRejected, once it is
-    logged, when the clip is missing, too big or not usable audio, or when recognition failed.
-    The page is given the evidence for its *why this match* pictures; the API is not.
+    pending, not as a listen that found no match. Raises ClipRejected, once it is logged, when
+    the clip is missing, too big or not usable audio, or when recognition failed. The page is
+    given the evidence for its *why this match* pictures; the API is not.
     """
     try:
         result = _recognize(request, explain=source != Source.API)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy
@@ -67,3 +68,26 @@ def find_songs(query: str, sort: Sort) -> QuerySet[Song]:
             | Q(album__title__icontains=query)
         )
     return found.order_by(*sort.ordering())
+
+
+@dataclass(frozen=True)
+class ColumnHead:
+    """A column's heading in the table: the link that sorts by it, and its ``aria-sort``."""
+
+    column: Column
+    url: str
+    #: "ascending" or "descending" for the column sorted by, "" for the others.
+    aria_sort: str
+
+
+def column_heads(query: str, sort: Sort) -> list[ColumnHead]:
+    """Each column's heading for the songs of ``query`` sorted by ``sort``: its link sorts by
+    it, the other way round if it is the sort already."""
+    heads = []
+    for column in COLUMNS:
+        current = column == sort.column
+        by_it = Sort(column, descending=current and not sort.descending)
+        direction = "descending" if sort.descending else "ascending"
+        url = "?" + urlencode({"q": query, "sort": str(by_it)})
+        heads.append(ColumnHead(column, url, direction if current else ""))
+    return heads

@@ -18,7 +18,7 @@ from catalog.models import Song
 from fingerprints.wiring import engine_config
 
 from .intake import ClipRejected, Source, clip_size_limit, recognize_clip
-from .listing import COLUMNS, Sort, find_songs
+from .listing import Sort, column_heads, find_songs
 from .presenters import error_card, recognition_json, result_card
 
 SONGS_PER_PAGE = 25
@@ -91,30 +91,13 @@ def songs(request: HtmxHttpRequest) -> HttpResponse:
         "page": page,
         "query": query,
         "sort": sort,
-        "columns": _column_heads(query, sort),
+        "columns": column_heads(query, sort),
         "page_query": urlencode({"q": query, "sort": str(sort)}),
         "catalog_empty": not Song.objects.exists(),
         "partial": partial,
     }
     template = "recognition/_song_table.html" if partial else "recognition/songs.html"
     return render(request, template, context)
-
-
-def _column_heads(query: str, sort: Sort) -> list[dict[str, object]]:
-    """Each column's label, the URL that sorts by it (the other way round if it is the sort
-    already) and its ``aria-sort``."""
-    heads = []
-    for column in COLUMNS:
-        current = column == sort.column
-        by_it = Sort(column, descending=current and not sort.descending)
-        heads.append(
-            {
-                "column": column,
-                "url": "?" + urlencode({"q": query, "sort": str(by_it)}),
-                "aria_sort": ("descending" if sort.descending else "ascending") if current else "",
-            }
-        )
-    return heads
 
 
 def _home_context() -> dict[str, object]:
