@@ -2,9 +2,10 @@
 # Run Kazoom's whole test suite on this machine, installing what it needs first: the venv and
 # packages (scripts/setup.sh), Debian's Chromium for the browser tests and Debian's PostgreSQL
 # server, and axe-core from npm for the browser tests' accessibility checks (in .test-tools/,
-# not in git; the tests themselves need no network). The linters and the type checker run first: a finding fails the run as a failing test
-# does. Then pytest runs twice, its fingerprints on SQLite and then on a throwaway PostgreSQL
-# cluster (scripts/with-postgres.sh); the run fails if either does. Extra arguments go to both.
+# not in git; the tests themselves need no network). The linters and the type checker run
+# first: a finding fails the run as a failing test does. Then pytest runs twice, its
+# fingerprints on SQLite and then on a throwaway PostgreSQL cluster (scripts/with-postgres.sh);
+# the run fails if either does. Extra arguments go to both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
