@@ -3,10 +3,13 @@ render."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
@@ -15,10 +18,21 @@ from django_htmx.middleware import HtmxDetails
 from catalog.models import Song
 from fingerprints.wiring import engine_config
 
-from .intake import ClipRejected, Source, clip_size_limit, recognize_clip
+from .intake import (
+    UNREADABLE_FORM,
+    ClipRejected,
+    Source,
+    clip_size_limit,
+    form_fields,
+    form_refusal,
+    recognize_clip,
+    server_failure,
+)
 from .presenters import error_card, recognition_json, result_card
 
 SONGS_PER_PAGE = 25
+#: Where the JSON API's paths start; its errors are answered in its own shape.
+API_PREFIX = "/api/"
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -39,19 +53,14 @@ def recognize_page(request: HtmxHttpRequest) -> HttpResponse:
     htmx responses also carry a ``kazoom:outcome`` event (the card shown: match, no-match,
     pending or error) that the microphone script listens for.
     """
-    source = Source.MICROPHONE if request.POST.get("source") == "microphone" else Source.UPLOAD
-    interim = source == Source.MICROPHONE and request.POST.get("interim") == "1"
     try:
+        fields = form_fields(request, Source.UPLOAD)
+        source = Source.MICROPHONE if fields.get("source") == "microphone" else Source.UPLOAD
+        interim = source == Source.MICROPHONE and fields.get("interim") == "1"
         result = recognize_clip(request, source)
     except ClipRejected as rejection:
-        context, status = error_card(rejection), rejection.status
-    else:
-        context, status = result_card(result, interim=interim), 200
-    if request.htmx:
-        response = render(request, "recognition/_result.html", context, status=status)
-        trigger_client_event(response, "kazoom:outcome", {"outcome": context["card"]}, after="swap")
-        return response
-    return render(request, "recognition/home.html", _home_context() | context, status=status)
+        return _page_card(request, error_card(rejection), rejection.status)
+    return _page_card(request, result_card(result, interim=interim), 200)
 
 
 @csrf_exempt
@@ -62,9 +71,41 @@ def recognize_api(request: HttpRequest) -> JsonResponse:
     try:
         result = recognize_clip(request, Source.API)
     except ClipRejected as rejection:
-        body = {"error": {"code": rejection.code, "message": rejection.message}}
-        return JsonResponse(body, status=rejection.status)
+        return _api_error(rejection)
     return JsonResponse(recognition_json(result, with_paths=False))
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's answer to a request it could not read before a view ran (the CSRF check
+    reads the page's form first): for a form that cannot be read, the API's error shape or
+    the page's error card; Django's own page for any other bad request."""
+    if not isinstance(exception, UNREADABLE_FORM):
+        return defaults.bad_request(request, exception)
+    rejection = form_refusal(exception)
+    if request.path.startswith(API_PREFIX):
+        return _api_error(rejection)
+    return _page_card(cast(HtmxHttpRequest, request), error_card(rejection), rejection.status)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """An unhandled error: the API's error shape for the API, Django's page elsewhere."""
+    if request.path.startswith(API_PREFIX):
+        return _api_error(server_failure())
+    return defaults.server_error(request)
+
+
+def _api_error(rejection: ClipRejected) -> JsonResponse:
+    body = {"error": {"code": rejection.code, "message": rejection.message}}
+    return JsonResponse(body, status=rejection.status)
+
+
+def _page_card(request: HtmxHttpRequest, context: dict[str, object], status: int) -> HttpResponse:
+    """The card alone for htmx, with its ``kazoom:outcome`` event; the whole page otherwise."""
+    if getattr(request, "htmx", False):
+        response = render(request, "recognition/_result.html", context, status=status)
+        trigger_client_event(response, "kazoom:outcome", {"outcome": context["card"]}, after="swap")
+        return response
+    return render(request, "recognition/home.html", _home_context() | context, status=status)
 
 
 @require_GET
