@@ -57,6 +57,29 @@ def manage_env(data_dir: Path, **env: str) -> dict[str, str]:
     return {**inherited, "KAZOOM_DATA_DIR": str(data_dir), **env}
 
 
+#: Mounts a tmpfs of "$1" bytes on "$2", copies the data directory "$3" onto it, then runs the
+#: rest of its arguments: in a mount namespace of its own, so the mount goes with the process.
+_ON_SMALL_DISK = (
+    'mount -t tmpfs -o size="$1" kazoom-small "$2" && cp -a "$3"/. "$2" && shift 3 && exec "$@"'
+)
+
+
+def run_manage_on_small_disk(
+    *args: str, data_dir: Path, disk_bytes: int, mount_point: Path
+) -> subprocess.CompletedProcess[str]:
+    """``manage.py args`` with a copy of ``data_dir`` on a real filesystem of ``disk_bytes``
+    (a tmpfs at the empty folder ``mount_point``, seen by this child alone: ``unshare -m``)."""
+    return subprocess.run(
+        ["unshare", "--mount", "--propagation", "private", "sh", "-c", _ON_SMALL_DISK, "sh"]
+        + [str(disk_bytes), str(mount_point), str(data_dir), sys.executable, "manage.py", *args],
+        cwd=REPO,
+        env=manage_env(mount_point),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
 @dataclass(frozen=True)
 class MeasuredRun:
     exit_code: int
