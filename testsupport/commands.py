@@ -51,6 +51,14 @@ def run_manage(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedPr
     )
 
 
+def migrated_data_dir(data_dir: Path) -> Path:
+    """``data_dir`` with both of its databases migrated by a ``manage.py`` child."""
+    for database in ("default", "fingerprints"):
+        run = run_manage("migrate", "--database", database, data_dir=data_dir)
+        assert run.returncode == 0, run.stderr
+    return data_dir
+
+
 def manage_env(data_dir: Path, **env: str) -> dict[str, str]:
     """The environment of a ``manage.py`` child: this one's, with its own data directory."""
     inherited = {k: v for k, v in os.environ.items() if k != "KAZOOM_FINGERPRINTS_URL"}

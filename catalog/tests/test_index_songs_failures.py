@@ -19,17 +19,20 @@ from django.db import connections
 
 from catalog.models import Song
 from testsupport.codecs import write_audio
-from testsupport.commands import REPO, manage_env, run_command, run_manage, run_manage_on_small_disk
+from testsupport.commands import (
+    REPO,
+    manage_env,
+    migrated_data_dir,
+    run_command,
+    run_manage_on_small_disk,
+)
 from testsupport.library import BOTH_DATABASES, SongLibrary
 from testsupport.music import SAMPLE_RATE, synth_song
 
 
 @pytest.fixture(scope="module")
 def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data = tmp_path_factory.mktemp("data")
-    for database in ("default", "fingerprints"):
-        assert run_manage("migrate", "--database", database, data_dir=data).returncode == 0
-    return data
+    return migrated_data_dir(tmp_path_factory.mktemp("data"))
 
 
 def test_a_full_disk_stops_the_run_with_a_line_and_the_summary(

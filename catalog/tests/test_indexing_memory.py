@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from testsupport.codecs import write_audio
-from testsupport.commands import run_manage, run_manage_measured
+from testsupport.commands import migrated_data_dir, run_manage_measured
 from testsupport.hostile import silent_flac, wav_bytes, with_cover_art
 from testsupport.music import SAMPLE_RATE, synth_song
 
@@ -55,10 +55,7 @@ HOSTILE: dict[str, tuple[Callable[[Path], Path], str]] = {
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data = tmp_path_factory.mktemp("data")
-    for database in ("default", "fingerprints"):
-        assert run_manage("migrate", "--database", database, data_dir=data).returncode == 0
-    return data
+    return migrated_data_dir(tmp_path_factory.mktemp("data"))
 
 
 @pytest.mark.parametrize("name", HOSTILE)

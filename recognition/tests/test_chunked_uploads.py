@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from testsupport.commands import REPO, manage_env, run_manage
+from testsupport.commands import REPO, manage_env, migrated_data_dir
 from testsupport.hostile import wav_bytes
 from testsupport.malformed import MULTIPART, audio_part, multipart
 
@@ -36,9 +36,7 @@ def accepts_connections(port: int) -> bool:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     """gunicorn on a free local port, over a fresh data directory; its port."""
-    data = tmp_path_factory.mktemp("data")
-    for database in ("default", "fingerprints"):
-        assert run_manage("migrate", "--database", database, data_dir=data).returncode == 0
+    data = migrated_data_dir(tmp_path_factory.mktemp("data"))
     port = free_port()
     gunicorn = Path(sys.executable).parent / "gunicorn"
     process = subprocess.Popen(
