@@ -7,8 +7,11 @@ Two decoders, tried in order, both from pip wheels so no system ffmpeg is needed
 * FFmpeg as bundled in PyAV's wheels reads what libsndfile cannot: M4A/AAC, WebM/Opus (what
   browsers record), and other containers.
 
-Both stream the file in blocks and resample with soxr as they go, so memory grows with the
-analysis-rate signal only, never with the source's rate or channel count.
+Both stream the file in blocks of a bounded number of samples and resample with soxr as
+they go, so memory grows with the analysis-rate signal only, never with the source's rate or
+channel count; ``open_audio`` hands those blocks on one by one, for a caller that need not
+hold the whole signal. What a header declares is checked before anything is decoded: a sample
+rate outside ``MIN_SOURCE_RATE``–``MAX_SOURCE_RATE`` or an encoding no decoder has is refused.
 """
 
 from __future__ import annotations
@@ -146,7 +149,7 @@ def decode_audio(
 
     At most ``max_seconds`` of the source are decoded. Raises a subclass of
     ``fingerprints.errors.AudioError`` with a plain-words message when the file is missing,
-    empty, not audio, or cut short.
+    empty, not audio, in an encoding or at a rate that cannot be used, or cut short.
     """
     reader = open_audio(source, sample_rate=sample_rate, max_seconds=max_seconds)
     samples = np.concatenate(list(reader.blocks()))

@@ -6,6 +6,5 @@ urlpatterns = [
     path("", include("recognition.urls")),
 ]
 
-# Errors raised before a view runs, answered in the API's JSON shape or the page's error card.
+# A form that cannot be read before a view runs: the API's JSON shape or the page's error card.
 handler400 = "recognition.views.bad_request"
-handler500 = "recognition.views.server_error"

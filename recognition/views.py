@@ -26,7 +26,6 @@ from .intake import (
     form_fields,
     form_refusal,
     recognize_clip,
-    server_failure,
 )
 from .presenters import error_card, recognition_json, result_card
 
@@ -87,13 +86,6 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     return _page_card(cast(HtmxHttpRequest, request), error_card(rejection), rejection.status)
 
 
-def server_error(request: HttpRequest) -> HttpResponse:
-    """An unhandled error: the API's error shape for the API, Django's page elsewhere."""
-    if request.path.startswith(API_PREFIX):
-        return _api_error(server_failure())
-    return defaults.server_error(request)
-
-
 def _api_error(rejection: ClipRejected) -> JsonResponse:
     body = {"error": {"code": rejection.code, "message": rejection.message}}
     return JsonResponse(body, status=rejection.status)
@@ -101,6 +93,7 @@ def _api_error(rejection: ClipRejected) -> JsonResponse:
 
 def _page_card(request: HtmxHttpRequest, context: dict[str, object], status: int) -> HttpResponse:
     """The card alone for htmx, with its ``kazoom:outcome`` event; the whole page otherwise."""
+    # A request refused before django-htmx's middleware ran has no ``htmx``.
     if getattr(request, "htmx", False):
         response = render(request, "recognition/_result.html", context, status=status)
         trigger_client_event(response, "kazoom:outcome", {"outcome": context["card"]}, after="swap")

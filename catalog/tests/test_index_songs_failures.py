@@ -26,6 +26,7 @@ from testsupport.commands import (
     run_command,
     run_manage_on_small_disk,
 )
+from testsupport.faults import table_gone
 from testsupport.library import BOTH_DATABASES, SongLibrary
 from testsupport.music import SAMPLE_RATE, synth_song
 
@@ -77,6 +78,18 @@ def test_a_database_error_on_one_file_is_its_line_and_the_others_go_on(
     assert f"error: {refused.path}: not stored (IntegrityError: no {refused.title})" in run.stderr
     assert "4 song(s) indexed" in run.stdout and "1 failed" in run.stdout
     assert Song.objects.count() == 4
+
+
+@pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)
+def test_a_catalog_that_cannot_be_read_stops_the_run_with_its_reason(
+    song_library: SongLibrary,
+) -> None:
+    with table_gone("default", "catalog_song"):
+        run = run_command("index_songs", str(song_library.folder))
+
+    assert run.exit_code == 1
+    assert "stopped: a database could not be used (OperationalError: no such table" in run.stderr
+    assert "0 song(s) indexed" in run.stdout and "Traceback" not in run.stderr
 
 
 @contextmanager
