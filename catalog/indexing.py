@@ -9,8 +9,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from enum import Enum
 from functools import partial
@@ -27,7 +27,9 @@ from fingerprints.wiring import engine_config, fingerprint_store
 
 from .ahead import map_ahead
 from .models import Album, Artist, Song
+from .storage_errors import describe, is_disk_full
 from .tags import SongTags, read_tags
+from .worker_pool import worker_pool
 
 #: A run that wrote at least this share of the stored fingerprints compacts the store after
 #: it: worth the rewrite after a bulk load, not after adding a few songs to a large library.
@@ -71,6 +73,14 @@ class FileReport:
     song: Song | None = None
     duration_seconds: float = 0.0
     fingerprints: int = 0
+
+
+class DiskFull(Exception):
+    """The disk is full: ``report`` is the file that could not be stored, and the run stops."""
+
+    def __init__(self, report: FileReport) -> None:
+        super().__init__(report.message)
+        self.report = report
 
 
 @dataclass
@@ -162,12 +172,18 @@ class Indexer:
 
     def run(self, plan: Plan, *, workers: int = 1) -> Iterator[FileReport]:
         """Fingerprint and store the planned files, yielding one FileReport per file; then
-        compact the store if the run wrote a good share of it."""
+        compact the store if the run wrote a good share of it.
+
+        A file that cannot be stored (a database or disk error) is reported as failed and the
+        run goes on, except when the disk is full: then DiskFull is raised, with that file's
+        report, and the files after it are not tried.
+        """
         written = 0
-        for analysed in self._analyse(plan.to_index, workers):
-            report = self._save(analysed)
-            written += report.fingerprints
-            yield report
+        with closing(self._analyse(plan.to_index, workers)) as analyses:
+            for analysed in analyses:
+                report = self._save_reported(analysed)
+                written += report.fingerprints
+                yield report
         if written and written >= COMPACT_AFTER_SHARE * self.store.count():
             self.store.compact()
 
@@ -197,13 +213,22 @@ class Indexer:
 
     def _analyse(
         self, pending: list[tuple[Path, str]], workers: int
-    ) -> Iterator[AnalysedFile | FileReport]:
+    ) -> Generator[AnalysedFile | FileReport, None, None]:
         analyse = partial(_analyse_pending, config=self.config)
         if workers <= 1 or len(pending) <= 1:
             yield from map(analyse, pending)
             return
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with worker_pool(workers) as pool:
             yield from map_ahead(pool, analyse, pending, ahead=workers * FILES_AHEAD_PER_WORKER)
+
+    def _save_reported(self, analysed: AnalysedFile | FileReport) -> FileReport:
+        try:
+            return self._save(analysed)
+        except Exception as error:  # one file's failure to be stored must not stop the others
+            report = FileReport(analysed.path, Status.FAILED, f"not stored ({describe(error)})")
+            if is_disk_full(error):
+                raise DiskFull(report) from error
+            return report
 
     def _save(self, analysed: AnalysedFile | FileReport) -> FileReport:
         if isinstance(analysed, FileReport):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,6 +10,10 @@ import mutagen
 
 UNKNOWN_ARTIST = "Unknown artist"
 _MAX_LENGTH = 255
+#: The most bytes the tag reader may take in one read: any real cover art fits, and a tag
+#: that needs more (a 60 MB "picture") is not read at all, since mutagen holds several copies
+#: of what it reads.
+MAX_TAG_READ_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -23,7 +28,8 @@ class SongTags:
 def read_tags(path: Path) -> SongTags:
     """Tags of ``path``; missing fields fall back to the file name and an unknown artist."""
     try:
-        tags = mutagen.File(path, easy=True)
+        with path.open("rb") as raw:
+            tags = mutagen.File(_BoundedReads(raw, path.name), easy=True)
     except Exception as error:  # mutagen raises many types for broken tags; all mean the same
         return _from_name(path, f"its tags could not be read ({error}); using the file name")
     fields = tags.tags if tags is not None and tags.tags is not None else {}
@@ -32,6 +38,43 @@ def read_tags(path: Path) -> SongTags:
         artist=_first(fields, "artist") or _first(fields, "albumartist") or UNKNOWN_ARTIST,
         album=_first(fields, "album"),
     )
+
+
+class TagTooLarge(Exception):
+    """A tag asked for more than ``MAX_TAG_READ_BYTES`` at once."""
+
+
+class _BoundedReads(io.RawIOBase):
+    """``raw``, read-only, refusing any one read of more than ``MAX_TAG_READ_BYTES``.
+
+    ``name`` is what mutagen guesses a format from, beside the content.
+    """
+
+    def __init__(self, raw: io.BufferedReader, name: str) -> None:
+        super().__init__()
+        self._raw = raw
+        self.name = name
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return self._raw.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._raw.tell()
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0:
+            here = self._raw.tell()
+            size = self._raw.seek(0, io.SEEK_END) - here
+            self._raw.seek(here)
+        if size > MAX_TAG_READ_BYTES:
+            raise TagTooLarge(f"a tag of more than {MAX_TAG_READ_BYTES // 2**20} MiB")
+        return self._raw.read(size)
 
 
 def _first(fields: object, key: str) -> str | None:

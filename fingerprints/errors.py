@@ -19,6 +19,12 @@ class NotAudio(AudioError):
     code = "not_audio"
 
 
+class UnsupportedAudio(AudioError):
+    """Audio in a container Kazoom reads, in an encoding or at a rate it cannot use."""
+
+    code = "unsupported_audio"
+
+
 class TruncatedAudio(AudioError):
     code = "truncated"
 

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 import numpy as np
 import soxr
 
-from .audio import AudioInput, DecodedAudio, decode_audio
-from .config import Density, EngineConfig
+from .audio import AudioInput, DecodedAudio, decode_audio, open_audio
+from .config import EngineConfig
 from .errors import NoUsableSound, TooLong, TooShort
 from .hashes import Hashes, hash_peaks, merge_phases
 from .peaks import Peaks, find_peaks
+from .streamed_peaks import find_peaks_in_blocks
 
 
 @dataclass(frozen=True)
@@ -26,24 +27,29 @@ class Analysis:
 
 
 def analyse_song(source: AudioInput, config: EngineConfig) -> Analysis:
-    """Analyse a whole file for the catalog.
+    """Analyse a whole file for the catalog, decoding it block by block.
 
-    Refuses files longer than the indexing limit and files without any usable sound (a song
-    that could never be recognised has no place in the catalog).
+    Refuses files longer than the indexing limit, by the length they declare before anything
+    is decoded, else once decoding reaches the limit; and files without any usable sound (a
+    song that could never be recognised has no place in the catalog).
     """
-    decoded = decode_audio(
-        source, sample_rate=config.sample_rate, max_seconds=config.max_index_seconds
-    )
-    if not decoded.complete:
+    limit = config.max_index_seconds
+    reader = open_audio(source, sample_rate=config.sample_rate, max_seconds=limit)
+    if reader.declared_seconds is not None and reader.declared_seconds > limit:
         raise TooLong(
-            f"the file is longer than the {config.max_index_seconds / 3600:g} h indexing limit"
+            f"the file declares {reader.declared_seconds / 3600:.1f} h of audio, longer than "
+            f"the {limit / 3600:g} h indexing limit"
         )
-    analysis = _analyse_decoded(decoded, config, config.index_density)
-    if len(analysis.hashes) == 0:
+    peaks, n_samples = find_peaks_in_blocks(reader.blocks(), config, config.index_density)
+    if not reader.complete:
+        raise TooLong(f"the file is longer than the {limit / 3600:g} h indexing limit")
+    duration_seconds = n_samples / config.sample_rate
+    hashes = hash_peaks(peaks, config, config.index_density)
+    if len(hashes) == 0:
         raise NoUsableSound(
-            f"no usable sound in {decoded.duration_seconds:.1f} s of audio (silent or too short)"
+            f"no usable sound in {duration_seconds:.1f} s of audio (silent or too short)"
         )
-    return analysis
+    return Analysis(hashes, peaks, duration_seconds)
 
 
 @dataclass(frozen=True)
@@ -94,9 +100,3 @@ def _analyse_query_audio(decoded: DecodedAudio, config: EngineConfig) -> Analysi
     ]
     hashes = merge_phases([hash_peaks(peaks, config, density) for peaks in constellations])
     return Analysis(hashes, constellations[0], decoded.duration_seconds, decoded.complete)
-
-
-def _analyse_decoded(decoded: DecodedAudio, config: EngineConfig, density: Density) -> Analysis:
-    peaks = find_peaks(decoded.samples, config, density)
-    hashes = hash_peaks(peaks, config, density)
-    return Analysis(hashes, peaks, decoded.duration_seconds, decoded.complete)

@@ -133,3 +133,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False}},
 }
+
+#: Small uploads are kept in memory; larger ones go to a temporary file named by the server.
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "kazoom_site.upload_handlers.NamelessTemporaryFileUploadHandler",
+]

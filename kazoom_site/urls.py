@@ -5,3 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("recognition.urls")),
 ]
+
+# A form that cannot be read before a view runs: the API's JSON shape or the page's error card.
+handler400 = "recognition.views.bad_request"

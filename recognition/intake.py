@@ -7,7 +7,15 @@ import logging
 from typing import BinaryIO, cast
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.core.exceptions import (
+    RequestDataTooBig,
+    SuspiciousMultipartForm,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.db import DatabaseError, transaction
+from django.http import HttpRequest, QueryDict, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.template.defaultfilters import filesizeformat
 
 from fingerprints.errors import AudioError
@@ -40,34 +48,104 @@ def clip_size_limit() -> str:
     return filesizeformat(settings.KAZOOM_MAX_CLIP_BYTES)
 
 
+#: What Django raises when a request's body cannot be read as a form: the client's mistake
+#: (UnreadablePostError: the client went away mid-upload).
+UNREADABLE_FORM = (
+    MultiPartParserError,
+    SuspiciousMultipartForm,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    UnreadablePostError,
+)
+
+
+def server_failure() -> ClipRejected:
+    """The answer to a request that failed on the server's side, for no fault of the
+    client's."""
+    return ClipRejected("server_error", "The recognition could not finish.", 500)
+
+
+def form_fields(request: HttpRequest, source: Source) -> QueryDict:
+    """The request's form fields; raises ClipRejected, once the attempt is logged, when its
+    body is not a form that can be read."""
+    try:
+        return _checked_body(request).POST
+    except ClipRejected as rejection:
+        _log_failure(source, rejection.code)
+        raise
+
+
 def recognize_clip(request: HttpRequest, source: Source, *, interim: bool = False) -> Recognition:
     """Check and recognise the clip in the request's ``audio`` field, and log the attempt.
 
     Exactly one RecognitionAttempt is logged whatever happens: an ``interim`` microphone check
     (the microphone goes on listening unless it matched) that matches nothing is logged as
     pending, not as a listen that found no match. Raises ClipRejected, once it is logged, when
-    the clip is missing, too big or not usable audio, or when recognition failed. The page is
-    given the evidence for its *why this match* pictures; the API is not.
+    the request or the clip is malformed, missing, too big or not usable audio, or when
+    recognition failed. The page is given the evidence for its *why this match* pictures; the
+    API is not.
     """
     try:
         result = _recognize(request, explain=source != Source.API)
     except ClipRejected as rejection:
         _log_failure(source, rejection.code)
         raise
+    except DatabaseError as error:
+        logger.exception("recognition failed: a database could not be used")
+        _log_failure(source, "unavailable")
+        raise ClipRejected("unavailable", "The catalog cannot be used right now.", 503) from error
     except Exception as error:
         logger.exception("recognition failed")
-        _log_failure(source, "server_error")
-        raise ClipRejected("server_error", "The recognition could not finish.", 500) from error
+        failure = server_failure()
+        _log_failure(source, failure.code)
+        raise failure from error
     _log_recognition(source, result, interim)
     return result
 
 
-def _recognize(request: HttpRequest, *, explain: bool) -> Recognition:
-    # The declared size is checked before the body is read.
+def form_refusal(error: Exception) -> ClipRejected:
+    """What to answer a request whose body Django could not read as a form."""
+    if isinstance(error, RequestDataTooBig):
+        return ClipRejected(
+            "too_big",
+            f"The form's fields are too big; only the clip may be large, up to "
+            f"{clip_size_limit()}.",
+            413,
+        )
+    if isinstance(error, (TooManyFieldsSent, TooManyFilesSent)):
+        return ClipRejected(
+            "bad_request", "The form has too many fields or files: send one clip.", 400
+        )
+    return ClipRejected(
+        "bad_request", "The upload could not be read: it is not a well-formed form.", 400
+    )
+
+
+def _checked_body(request: HttpRequest) -> HttpRequest:
+    """``request`` once its body is known to be bounded and readable as a form.
+
+    The declared size is checked before the body is read. A body without a declared length
+    (chunked) is refused: Django would read it as empty.
+    """
+    if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+        raise ClipRejected(
+            "length_required",
+            "Send the clip with its length (Content-Length): chunked uploads are not accepted.",
+            411,
+        )
     declared_bytes = int(request.META.get("CONTENT_LENGTH") or 0)
     if declared_bytes > settings.KAZOOM_MAX_CLIP_BYTES + OTHER_FIELDS_BYTES:
         raise _too_big(declared_bytes)
-    upload = request.FILES.get("audio")
+    try:
+        request.FILES  # noqa: B018 - parses the body, which may fail
+    except UNREADABLE_FORM as error:
+        raise form_refusal(error) from error
+    return request
+
+
+def _recognize(request: HttpRequest, *, explain: bool) -> Recognition:
+    upload = _checked_body(request).FILES.get("audio")
     if upload is None:
         raise ClipRejected("no_file", "No audio was sent: choose a file or use Listen.", 400)
     if upload.size is not None and upload.size > settings.KAZOOM_MAX_CLIP_BYTES:
@@ -91,7 +169,7 @@ def _too_big(size_bytes: int) -> ClipRejected:
 
 def _log_recognition(source: Source, result: Recognition, interim: bool) -> None:
     match = result.match
-    RecognitionAttempt.objects.create(
+    _log_attempt(
         source=source,
         outcome=Outcome.MATCH if match else Outcome.PENDING if interim else Outcome.NO_MATCH,
         clip_seconds=result.query_seconds,
@@ -103,4 +181,14 @@ def _log_recognition(source: Source, result: Recognition, interim: bool) -> None
 
 
 def _log_failure(source: Source, code: str) -> None:
-    RecognitionAttempt.objects.create(source=source, outcome=Outcome.ERROR, error_code=code)
+    _log_attempt(source=source, outcome=Outcome.ERROR, error_code=code)
+
+
+def _log_attempt(**fields: object) -> None:
+    """Log an attempt; a catalog that cannot be written (a full disk) costs the log entry,
+    never the answer."""
+    try:
+        with transaction.atomic():
+            RecognitionAttempt.objects.create(**fields)
+    except DatabaseError:
+        logger.exception("the recognition attempt could not be logged")

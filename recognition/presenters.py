@@ -42,6 +42,7 @@ ERROR_HEADLINES = {
     "too_big": "That file is too big",
     "empty_file": "That file is empty",
     "not_audio": "That doesn't look like audio",
+    "unsupported_audio": "Kazoom can't read that recording",
     "truncated": "That file is cut short",
     "too_short": "That clip is too short",
     "missing_file": "No audio received",
@@ -51,6 +52,7 @@ ERROR_HEADLINES = {
 ERROR_HINTS = {
     "too_big": "A few seconds of the song is all Kazoom needs.",
     "not_audio": "Try an MP3, M4A, WAV, FLAC, Ogg, Opus or WebM recording.",
+    "unsupported_audio": "Try the recording in another format, such as MP3 or M4A.",
     "truncated": "The upload may have been interrupted: try sending it again.",
     "too_short": "Record or upload at least a second; three to ten seconds works best.",
     "server_error": "Please try again in a moment.",

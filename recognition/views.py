@@ -3,11 +3,13 @@ render."""
 
 from __future__ import annotations
 
+from typing import cast
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -17,11 +19,21 @@ from django_htmx.middleware import HtmxDetails
 from catalog.models import Song
 from fingerprints.wiring import engine_config
 
-from .intake import ClipRejected, Source, clip_size_limit, recognize_clip
+from .intake import (
+    UNREADABLE_FORM,
+    ClipRejected,
+    Source,
+    clip_size_limit,
+    form_fields,
+    form_refusal,
+    recognize_clip,
+)
 from .listing import Sort, column_heads, find_songs
 from .presenters import error_card, recognition_json, result_card
 
 SONGS_PER_PAGE = 25
+#: Where the JSON API's paths start; its errors are answered in its own shape.
+API_PREFIX = "/api/"
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -42,22 +54,26 @@ def recognize_page(request: HtmxHttpRequest) -> HttpResponse:
     htmx responses also carry a ``kazoom:outcome`` event (the card shown: match, no-match,
     pending or error) that the microphone script listens for. An uploaded file's card names it.
     """
-    source = Source.MICROPHONE if request.POST.get("source") == "microphone" else Source.UPLOAD
-    interim = source == Source.MICROPHONE and request.POST.get("interim") == "1"
+    named: dict[str, object] = {}
     try:
+        fields = form_fields(request, Source.UPLOAD)
+        source = Source.MICROPHONE if fields.get("source") == "microphone" else Source.UPLOAD
+        interim = source == Source.MICROPHONE and fields.get("interim") == "1"
+        named = _file_name(request, source)
         result = recognize_clip(request, source, interim=interim)
     except ClipRejected as rejection:
         context, status = error_card(rejection), rejection.status
     else:
         context, status = result_card(result, interim=interim), 200
+    return _page_card(request, context | named, status)
+
+
+def _file_name(request: HttpRequest, source: Source) -> dict[str, object]:
+    """The uploaded file's name for its card (once the form has been read)."""
     upload = request.FILES.get("audio")
-    if source == Source.UPLOAD and upload is not None:
-        context["file_name"] = upload.name
-    if request.htmx:
-        response = render(request, "recognition/_result.html", context, status=status)
-        trigger_client_event(response, "kazoom:outcome", {"outcome": context["card"]}, after="swap")
-        return response
-    return render(request, "recognition/home.html", _home_context() | context, status=status)
+    if source != Source.UPLOAD or upload is None:
+        return {}
+    return {"file_name": upload.name}
 
 
 @csrf_exempt
@@ -68,9 +84,35 @@ def recognize_api(request: HttpRequest) -> JsonResponse:
     try:
         result = recognize_clip(request, Source.API)
     except ClipRejected as rejection:
-        body = {"error": {"code": rejection.code, "message": rejection.message}}
-        return JsonResponse(body, status=rejection.status)
+        return _api_error(rejection)
     return JsonResponse(recognition_json(result, with_paths=False))
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's answer to a request it could not read before a view ran (the CSRF check
+    reads the page's form first): for a form that cannot be read, the API's error shape or
+    the page's error card; Django's own page for any other bad request."""
+    if not isinstance(exception, UNREADABLE_FORM):
+        return defaults.bad_request(request, exception)
+    rejection = form_refusal(exception)
+    if request.path.startswith(API_PREFIX):
+        return _api_error(rejection)
+    return _page_card(cast(HtmxHttpRequest, request), error_card(rejection), rejection.status)
+
+
+def _api_error(rejection: ClipRejected) -> JsonResponse:
+    body = {"error": {"code": rejection.code, "message": rejection.message}}
+    return JsonResponse(body, status=rejection.status)
+
+
+def _page_card(request: HtmxHttpRequest, context: dict[str, object], status: int) -> HttpResponse:
+    """The card alone for htmx, with its ``kazoom:outcome`` event; the whole page otherwise."""
+    # A request refused before django-htmx's middleware ran has no ``htmx``.
+    if getattr(request, "htmx", False):
+        response = render(request, "recognition/_result.html", context, status=status)
+        trigger_client_event(response, "kazoom:outcome", {"outcome": context["card"]}, after="swap")
+        return response
+    return render(request, "recognition/home.html", _home_context() | context, status=status)
 
 
 @require_GET

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from .codecs import write_audio
+from .hostile import EXTENSIBLE_TAG, wav_bytes
 from .music import SAMPLE_RATE, synth_song
 
 
@@ -40,6 +41,20 @@ def silent_wav(folder: Path) -> Path:
     return write_audio(folder / "silence.wav", np.zeros(10 * SAMPLE_RATE, np.float32), SAMPLE_RATE)
 
 
+def zero_bit_wav(folder: Path) -> Path:
+    """A WAV header saying 0 bits per sample, as a broken recorder app writes."""
+    path = folder / "zero-bits.wav"
+    path.write_bytes(wav_bytes(bits=0))
+    return path
+
+
+def extensible_tag_wav(folder: Path) -> Path:
+    """A WAV tagged WAVE_FORMAT_EXTENSIBLE without the extension that says what it holds."""
+    path = folder / "extensible.wav"
+    path.write_bytes(wav_bytes(format_tag=EXTENSIBLE_TAG))
+    return path
+
+
 def missing_path(folder: Path) -> Path:
     return folder / "no-such-song.flac"
 
@@ -50,4 +65,6 @@ BAD_FILES: dict[str, tuple[Callable[[Path], Path], str]] = {
     "empty file": (empty_file, "empty"),
     "truncated file": (truncated_flac, "cut short"),
     "missing path": (missing_path, "no such file"),
+    "WAV of 0 bits per sample": (zero_bit_wav, "an encoding that cannot be decoded"),
+    "WAV tagged 0xFFFF": (extensible_tag_wav, "an encoding that cannot be decoded"),
 }

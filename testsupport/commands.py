@@ -41,15 +41,82 @@ def run_manage(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedPr
     """``manage.py args`` in a fresh process with its own data directory and ``env``, its
     fingerprints there too unless ``env`` says otherwise (the suite's PostgreSQL test database
     is never migrated or written from outside)."""
-    inherited = {k: v for k, v in os.environ.items() if k != "KAZOOM_FINGERPRINTS_URL"}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=REPO,
-        env={**inherited, "KAZOOM_DATA_DIR": str(data_dir), **env},
+        env=manage_env(data_dir, **env),
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def migrated_data_dir(data_dir: Path) -> Path:
+    """``data_dir`` with both of its databases migrated by a ``manage.py`` child."""
+    for database in ("default", "fingerprints"):
+        run = run_manage("migrate", "--database", database, data_dir=data_dir)
+        assert run.returncode == 0, run.stderr
+    return data_dir
+
+
+def manage_env(data_dir: Path, **env: str) -> dict[str, str]:
+    """The environment of a ``manage.py`` child: this one's, with its own data directory."""
+    inherited = {k: v for k, v in os.environ.items() if k != "KAZOOM_FINGERPRINTS_URL"}
+    return {**inherited, "KAZOOM_DATA_DIR": str(data_dir), **env}
+
+
+#: Mounts a tmpfs of "$1" bytes on "$2", copies the data directory "$3" onto it, then runs the
+#: rest of its arguments: in a mount namespace of its own, so the mount goes with the process.
+_ON_SMALL_DISK = (
+    'mount -t tmpfs -o size="$1" kazoom-small "$2" && cp -a "$3"/. "$2" && shift 3 && exec "$@"'
+)
+
+
+def run_manage_on_small_disk(
+    *args: str, data_dir: Path, disk_bytes: int, mount_point: Path
+) -> subprocess.CompletedProcess[str]:
+    """``manage.py args`` with a copy of ``data_dir`` on a real filesystem of ``disk_bytes``
+    (a tmpfs at the empty folder ``mount_point``, seen by this child alone: ``unshare -m``)."""
+    return subprocess.run(
+        ["unshare", "--mount", "--propagation", "private", "sh", "-c", _ON_SMALL_DISK, "sh"]
+        + [str(disk_bytes), str(mount_point), str(data_dir), sys.executable, "manage.py", *args],
+        cwd=REPO,
+        env=manage_env(mount_point),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@dataclass(frozen=True)
+class MeasuredRun:
+    exit_code: int
+    stderr: str
+    peak_rss_mib: float
+
+
+#: Runs the command given as its arguments and prints that child's peak resident memory in
+#: KiB. Linux carries a process's peak over ``exec`` from the one that started it, so the
+#: command is started from this small process, never from the test's large one.
+_MEASURE = """
+import resource, subprocess, sys
+child = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+sys.exit(child.returncode)
+"""
+
+
+def run_manage_measured(*args: str, data_dir: Path) -> MeasuredRun:
+    """``run_manage``, and the child's own peak resident memory as the kernel counted it."""
+    run = subprocess.run(
+        [sys.executable, "-c", _MEASURE, sys.executable, "manage.py", *args],
+        cwd=REPO,
+        env=manage_env(data_dir),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    return MeasuredRun(run.returncode, run.stderr, int(run.stdout) / 1024)
 
 
 def database_snapshot() -> dict[str, object]:

@@ -6,12 +6,28 @@ from pathlib import Path
 import numpy as np
 import pytest
 import scipy.signal
+import soundfile as sf
 import soxr
 
-from fingerprints.audio import AudioInput, decode_audio
-from fingerprints.errors import AudioError, EmptyFile, MissingFile, NotAudio, TruncatedAudio
+from fingerprints.audio import (
+    _BLOCK_SAMPLES,
+    MAX_SOURCE_RATE,
+    MIN_SOURCE_RATE,
+    AudioInput,
+    decode_audio,
+    open_audio,
+)
+from fingerprints.errors import (
+    AudioError,
+    EmptyFile,
+    MissingFile,
+    NotAudio,
+    TruncatedAudio,
+    UnsupportedAudio,
+)
 from fingerprints.tests.signals import dominant_frequency_hz, sines
 from testsupport.codecs import write_audio
+from testsupport.hostile import EXTENSIBLE_TAG, forget_flac_length, wav_bytes
 from testsupport.music import SAMPLE_RATE, synth_song
 
 RATE = 11025
@@ -152,3 +168,54 @@ def test_file_cut_in_half_is_truncated(tmp_path: Path, song: np.ndarray, suffix:
     path.write_bytes(data[: len(data) // 2])
 
     assert_refused(path, TruncatedAudio, "cut short")
+
+
+@pytest.mark.parametrize(
+    "wav",
+    [wav_bytes(bits=0), wav_bytes(format_tag=EXTENSIBLE_TAG), wav_bytes(channels=0)],
+    ids=["0 bits per sample", "format tag 0xFFFF", "no channels"],
+)
+def test_a_wav_in_no_usable_encoding_is_unsupported(wav: bytes) -> None:
+    assert_refused(io.BytesIO(wav), UnsupportedAudio, "encoding")
+
+
+@pytest.mark.parametrize("rate", [1, MIN_SOURCE_RATE - 1, MAX_SOURCE_RATE + 1])
+def test_a_sample_rate_out_of_range_is_refused_before_decoding(rate: int) -> None:
+    assert_refused(io.BytesIO(wav_bytes(rate=rate)), UnsupportedAudio, f"{rate:,} Hz")
+
+
+@pytest.mark.parametrize("rate", [MIN_SOURCE_RATE, MAX_SOURCE_RATE])
+def test_the_sample_rates_at_the_bounds_decode(tmp_path: Path, rate: int) -> None:
+    path = write_audio(tmp_path / "tone.wav", sines([1000.0], 2, rate), rate)
+
+    decoded = decode_audio(path, sample_rate=RATE)
+
+    assert decoded.duration_seconds == pytest.approx(2, abs=0.05)
+    assert dominant_frequency_hz(decoded.samples, RATE) == pytest.approx(1000.0, abs=2.0)
+
+
+def test_a_flac_that_does_not_declare_its_length_decodes_whole(
+    tmp_path: Path, song: np.ndarray
+) -> None:
+    path = write_audio(tmp_path / "song.flac", song, SAMPLE_RATE)
+    declared = decode_audio(path, sample_rate=RATE)
+    forget_flac_length(path)
+
+    undeclared = decode_audio(path, sample_rate=RATE)
+
+    assert open_audio(path, sample_rate=RATE).declared_seconds is None
+    assert undeclared.complete
+    np.testing.assert_array_equal(undeclared.samples, declared.samples)
+
+
+def test_a_wav_of_many_channels_is_read_in_bounded_blocks(tmp_path: Path) -> None:
+    channels = 1000
+    tone = sines([1000.0], 2, 8000)
+    path = tmp_path / "many.wav"
+    sf.write(path, np.repeat(tone[:, None], channels, axis=1), 8000, subtype="PCM_16")
+
+    blocks = list(open_audio(path, sample_rate=RATE).blocks())
+
+    # The 16,000 frames of 1,000 channels come in blocks of at most _BLOCK_SAMPLES samples.
+    assert len(blocks) >= len(tone) * channels / _BLOCK_SAMPLES
+    assert dominant_frequency_hz(np.concatenate(blocks), RATE) == pytest.approx(1000.0, abs=2.0)

@@ -1,17 +1,20 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 from pathlib import Path
 
 import numpy as np
 import pytest
 import soxr
+from typing_extensions import Buffer
 
 from fingerprints.config import EngineConfig
 from fingerprints.errors import NoUsableSound, TooLong, TooShort
 from fingerprints.pipeline import Query, analyse_query, analyse_song, corrected_for_speed
 from fingerprints.spectrogram import frame_count
 from testsupport.codecs import write_audio
+from testsupport.hostile import silent_flac
 from testsupport.music import SAMPLE_RATE, synth_song
 
 
@@ -122,3 +125,45 @@ def test_a_clip_cut_between_frames_holds_the_indexed_pairs(
 
     assert held(1) < 0.7
     assert held(2) > 0.95
+
+
+class CountingReads(io.BytesIO):
+    """A file in memory that counts the bytes read from it."""
+
+    bytes_read = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = super().read(size)
+        self.bytes_read += len(data)
+        return data
+
+    def readinto(self, buffer: Buffer) -> int:
+        count = super().readinto(buffer)
+        self.bytes_read += count
+        return count
+
+
+def test_a_file_declaring_more_than_the_limit_is_refused_before_decoding(
+    tmp_path: Path, config: EngineConfig
+) -> None:
+    two_hours = silent_flac(tmp_path / "silence.flac", seconds=7200)
+    source = CountingReads(two_hours.read_bytes())
+
+    with pytest.raises(TooLong, match="declares 2.0 h of audio"):
+        analyse_song(source, dataclasses.replace(config, max_index_seconds=60.0))
+
+    # libsndfile's first buffer of headers, of a file ten times that.
+    assert source.bytes_read <= 16_384 < len(source.getvalue()) / 10
+
+
+def test_a_file_hiding_its_length_is_decoded_up_to_the_limit_only(
+    tmp_path: Path, config: EngineConfig
+) -> None:
+    two_hours = silent_flac(tmp_path / "silence.flac", seconds=7200, declared=False)
+    source = CountingReads(two_hours.read_bytes())
+
+    with pytest.raises(TooLong, match="longer than the 0.0166667 h indexing limit"):
+        analyse_song(source, dataclasses.replace(config, max_index_seconds=60.0))
+
+    # Both decoders' first buffers (8 and 32 kB) and a minute of the 120 (1.5 kB).
+    assert source.bytes_read < 48_000 < len(source.getvalue()) / 3

@@ -15,6 +15,7 @@ from testsupport.badfiles import BAD_FILES
 from testsupport.codecs import write_audio
 from testsupport.commands import database_snapshot, run_command
 from testsupport.excerpts import cut, write_clip
+from testsupport.faults import table_gone
 from testsupport.library import BOTH_DATABASES, SongLibrary
 from testsupport.music import add_white_noise
 
@@ -135,3 +136,18 @@ def test_bad_files_get_their_error_and_the_others_go_on(
         assert f"error: {path}: " in run.stderr
     assert lines[-1]["match"]["title"] == indexed.songs[1].title
     assert database_snapshot() == before
+
+
+def test_a_failing_store_is_each_clip_s_error_and_the_batch_goes_on(
+    indexed: SongLibrary, tmp_path: Path
+) -> None:
+    clips = [write_clip(tmp_path / f"c{i}.wav", indexed.songs[i].samples) for i in range(2)]
+
+    with table_gone("fingerprints", "song_hash"):
+        run = run_command("recognize", "--json", *map(str, clips))
+
+    assert run.exit_code == 1
+    lines = [json.loads(line) for line in run.stdout.splitlines()]
+    assert [line["path"] for line in lines] == list(map(str, clips))
+    assert {line["error"]["code"] for line in lines} == {"unavailable"}
+    assert run.stderr.count("error: ") == 2 and "Traceback" not in run.stderr

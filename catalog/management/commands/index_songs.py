@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
+from django.db import DatabaseError
 from tqdm import tqdm
 
-from catalog.indexing import FileReport, Indexer, Status
+from catalog.indexing import DiskFull, FileReport, Indexer, Status
 from catalog.models import Song
+from catalog.storage_errors import describe
 
 
 class Command(BaseCommand):
@@ -39,10 +41,19 @@ class Command(BaseCommand):
         indexer = Indexer.from_settings()
         started = time.perf_counter()
         totals = _Totals()
-        if options["song_id"] is not None:
-            totals.add(self._index_into_song(indexer, options["song_id"], options["paths"]))
-        else:
-            self._index_all(indexer, options, totals)
+        try:
+            if options["song_id"] is not None:
+                totals.add(self._index_into_song(indexer, options["song_id"], options["paths"]))
+            else:
+                self._index_all(indexer, options, totals)
+        except DiskFull as full:
+            self._report(full.report)
+            totals.add(full.report)
+            self.stderr.write("stopped: the disk is full; the files after it were not tried")
+            totals.stopped = True
+        except DatabaseError as error:
+            self.stderr.write(f"stopped: a database could not be used ({describe(error)})")
+            totals.stopped = True
         self._summarise(totals, time.perf_counter() - started)
 
     def _index_into_song(self, indexer: Indexer, song_id: int, paths: list[Path]) -> FileReport:
@@ -96,6 +107,8 @@ class Command(BaseCommand):
             f"{totals.fingerprints:,} fingerprints in {seconds:.1f} s ({speed:.0f}× real time); "
             f"{totals.files[Status.SKIPPED]} skipped, {totals.files[Status.FAILED]} failed"
         )
+        if totals.stopped:
+            raise CommandError("the run stopped before every file was tried")
         if totals.files[Status.FAILED]:
             raise CommandError(f"{totals.files[Status.FAILED]} file(s) could not be indexed")
 
@@ -108,6 +121,8 @@ class _Totals:
     files: Counter[Status] = field(default_factory=Counter)
     audio_seconds: float = 0.0
     fingerprints: int = 0
+    #: Whether the run stopped before trying every file (a full disk, a database gone).
+    stopped: bool = False
 
     def add(self, report: FileReport) -> None:
         self.files[report.status] += 1

@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
+from catalog.storage_errors import describe
 from catalog.timecodes import place_in_song
 from fingerprints.errors import AudioError
 from fingerprints.wiring import engine_config, fingerprint_store
@@ -31,10 +33,10 @@ class Command(BaseCommand):
             started = time.perf_counter()
             try:
                 result = recognize(path, store=store, config=config)
-            except AudioError as error:
+            except Exception as error:  # one clip's failure must not stop the others
                 failed += 1
                 elapsed_ms = (time.perf_counter() - started) * 1000
-                self._error(path, error, elapsed_ms, as_json=options["json"])
+                self._error(path, _refusal(error), elapsed_ms, as_json=options["json"])
                 continue
             if options["json"]:
                 line = json.dumps({"path": str(path), **recognition_json(result, with_paths=True)})
@@ -44,12 +46,24 @@ class Command(BaseCommand):
         if failed:
             raise CommandError(f"{failed} file(s) could not be recognised")
 
-    def _error(self, path: Path, error: AudioError, elapsed_ms: float, *, as_json: bool) -> None:
-        self.stderr.write(f"error: {path}: {error}")
+    def _error(
+        self, path: Path, refusal: tuple[str, str], elapsed_ms: float, *, as_json: bool
+    ) -> None:
+        code, message = refusal
+        self.stderr.write(f"error: {path}: {message}")
         if as_json:
-            body = {"code": error.code, "message": str(error)}
+            body = {"code": code, "message": message}
             payload = {"path": str(path), "error": body, "elapsed_ms": round(elapsed_ms, 1)}
             self.stdout.write(json.dumps(payload))
+
+
+def _refusal(error: Exception) -> tuple[str, str]:
+    """The error code and message for a clip that could not be recognised."""
+    if isinstance(error, AudioError):
+        return error.code, str(error)
+    if isinstance(error, DatabaseError):
+        return "unavailable", f"a database could not be used ({describe(error)})"
+    return "server_error", f"the recognition could not finish ({describe(error)})"
 
 
 def _describe(result: Recognition) -> str:
