@@ -9,7 +9,7 @@ import numpy as np
 import psycopg
 from django.db.backends.utils import CursorWrapper
 
-from .store import FingerprintStore, Lookup, SongHashRow, counts_of
+from .store import FingerprintStore, Lookup, counts_of
 
 
 class PostgresStore(FingerprintStore):
@@ -80,10 +80,12 @@ class PostgresStore(FingerprintStore):
             )
             return int(cursor.fetchone()[0])
 
-    def _write_song_hashes(self, cursor: CursorWrapper, rows: Iterable[SongHashRow]) -> None:
+    def _write_rows(
+        self, cursor: CursorWrapper, table: str, rows: Iterable[tuple[int, int, bytes]]
+    ) -> None:
         """Through ``COPY … FROM STDIN`` in binary, on the psycopg cursor under Django's."""
         raw: psycopg.Cursor[Any] = cursor.cursor
-        with raw.copy("COPY song_hash (hash, song_id, frames) FROM STDIN (FORMAT BINARY)") as copy:
+        with raw.copy(f"COPY {table} FROM STDIN (FORMAT BINARY)") as copy:
             copy.set_types(["int8", "int8", "bytea"])
             for row in rows:
                 copy.write_row(row)

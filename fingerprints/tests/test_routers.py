@@ -50,7 +50,14 @@ def test_allow_migrate(database: str, app_label: str, allowed: bool) -> None:
     assert router.allow_migrate(database, app_label) is allowed
 
 
-FINGERPRINT_TABLES = {"song_hash", "fingerprinted_song", "hash_popularity"}
+FINGERPRINT_TABLES = {
+    "song_hash",
+    "fingerprinted_song",
+    "hash_popularity",
+    "staged_generation",
+    "staged_song_hash",
+    "store_state",
+}
 
 
 def table_names(alias: str) -> set[str]:
