@@ -73,6 +73,11 @@ class SqliteStore(FingerprintStore):
             cursor.execute("VACUUM")
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
+    def integrity_problems(self) -> list[str]:
+        """``PRAGMA integrity_check``: every page, index entry and constraint."""
+        with self._cursor() as cursor:
+            return integrity_check(cursor)
+
     def size_bytes(self) -> int:
         """Bytes of the database's pages, whether it lives in a file or in memory."""
         with self._cursor() as cursor:
@@ -166,6 +171,13 @@ class FingerprintFile:
         cursor = self._connection.execute(sql)
         while batch := cursor.fetchmany(BATCH_ROWS):
             yield from batch
+
+
+def integrity_check(cursor: CursorWrapper) -> list[str]:
+    """What ``PRAGMA integrity_check`` finds wrong with the SQLite database of ``cursor``."""
+    cursor.execute("PRAGMA integrity_check")
+    found = [str(message) for (message,) in cursor.fetchall()]
+    return [] if found == ["ok"] else found
 
 
 def _batches(rows: Iterable[tuple[int, int, bytes]]) -> Iterator[list[tuple[int, int, bytes]]]:

@@ -56,6 +56,16 @@ class Lookup:
 FRAME_BYTES = 3
 MAX_FRAME = (1 << (8 * FRAME_BYTES)) - 1
 
+#: The tables of the fingerprint store.
+STORE_TABLES = (
+    "song_hash",
+    "fingerprinted_song",
+    "hash_popularity",
+    "staged_generation",
+    "staged_song_hash",
+    "store_state",
+)
+
 #: A row of ``song_hash``: hash, song id, the song's frames of that hash packed.
 SongHashRow = tuple[int, int, bytes]
 #: A row of ``fingerprinted_song``: song id, its fingerprint count, its encoded hash set and
@@ -84,6 +94,15 @@ class Fingerprinted:
     song_id: int
     fingerprints: int
     generation: int | None
+
+
+@dataclass(frozen=True)
+class Audit:
+    """What the store's own tables say of each other: each song's (hash, frame) pairs as
+    ``song_hash`` holds them, and how many hashes ``hash_popularity`` counts wrongly."""
+
+    song_fingerprints: dict[int, int]
+    miscounted_hashes: int
 
 
 class StoreNotEmpty(Exception):
@@ -260,6 +279,40 @@ class FingerprintStore(ABC):
         with self._cursor() as cursor:
             cursor.execute("SELECT COALESCE(SUM(hash_count), 0) FROM fingerprinted_song")
             return int(cursor.fetchone()[0])
+
+    @abstractmethod
+    def integrity_problems(self) -> list[str] | None:
+        """What the database's own check of its pages and indexes finds wrong; None where
+        this database offers no such check."""
+
+    def audit(self) -> Audit:
+        """Read every row of ``song_hash`` and ``hash_popularity`` once; see ``Audit``."""
+        with self._cursor() as cursor:
+            cursor.execute(
+                "SELECT song_id, SUM(length(frames)) / %s FROM song_hash GROUP BY song_id",
+                [FRAME_BYTES],
+            )
+            songs = {int(song_id): int(pairs) for song_id, pairs in cursor.fetchall()}
+            cursor.execute(
+                "SELECT count(*) FROM (SELECT hash, count(*) AS songs FROM song_hash "
+                "GROUP BY hash) AS held FULL OUTER JOIN hash_popularity AS counted "
+                "ON counted.hash = held.hash "
+                "WHERE COALESCE(held.songs, 0) <> COALESCE(counted.songs, 0)"
+            )
+            return Audit(songs, int(cursor.fetchone()[0]))
+
+    def purge(self, song_id: int) -> None:
+        """Remove every row of song ``song_id``, even those ``fingerprinted_song`` does not
+        know of (which takes reading the whole of ``song_hash``)."""
+        with transaction.atomic(using=self.alias), self._cursor() as cursor:
+            self._delete_rows(cursor, song_id)
+            cursor.execute("DELETE FROM song_hash WHERE song_id = %s", [song_id])
+
+    def recount_popularity(self) -> None:
+        """Count ``hash_popularity`` again from ``song_hash``, in one transaction."""
+        with transaction.atomic(using=self.alias), self._cursor() as cursor:
+            cursor.execute("DELETE FROM hash_popularity")
+            cursor.execute(COUNT_SONGS_PER_HASH)
 
     @abstractmethod
     def size_bytes(self) -> int:
