@@ -24,7 +24,7 @@ from fingerprints import killpoints
 from fingerprints.config import EngineConfig
 from fingerprints.errors import AudioError
 from fingerprints.pipeline import Analysis, analyse_song
-from fingerprints.store import Fingerprinted, FingerprintStore
+from fingerprints.store import Fingerprinted, FingerprintStore, Staged
 from fingerprints.wiring import engine_config, fingerprint_store
 
 from .ahead import map_ahead
@@ -276,13 +276,7 @@ class Indexer:
                 staged = self.store.stage(analysed.analysis.hashes, song_id=song.pk)
                 if tags is not None:
                     _apply_tags(song, tags)
-                # Absolute, but symlinks kept: the path the person named is the one they know.
-                song.source_path = os.path.abspath(analysed.path)
-                song.content_sha256 = analysed.sha256
-                song.duration_seconds = analysed.analysis.duration_seconds
-                song.indexed_at = timezone.now()
-                song.fingerprint_count = staged.fingerprints
-                song.fingerprint_generation = staged.generation
+                _record_file(song, analysed, staged)
                 song.save()
                 killpoints.reached("catalog-written")
                 transaction.on_commit(
@@ -298,7 +292,7 @@ class Indexer:
             analysed.path,
             Status.INDEXED,
             song=song,
-            duration_seconds=song.duration_seconds,
+            duration_seconds=analysed.analysis.duration_seconds,
             fingerprints=song.fingerprint_count,
         )
 
@@ -316,6 +310,17 @@ class Indexer:
 
     def _indexed_song(self, sha256: str) -> Song | None:
         return Song.objects.filter(content_sha256=sha256).first()
+
+
+def _record_file(song: Song, analysed: AnalysedFile, staged: Staged) -> None:
+    """Set what ``song`` records of the file it is indexed from and of its fingerprints."""
+    # Absolute, but symlinks kept: the path the person named is the one they know.
+    song.source_path = os.path.abspath(analysed.path)
+    song.content_sha256 = analysed.sha256
+    song.duration_seconds = analysed.analysis.duration_seconds
+    song.indexed_at = timezone.now()
+    song.fingerprint_count = staged.fingerprints
+    song.fingerprint_generation = staged.generation
 
 
 def _apply_tags(song: Song, tags: SongTags) -> None:

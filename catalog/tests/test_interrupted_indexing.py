@@ -134,7 +134,7 @@ cursor = connections["fingerprints"].cursor()
 cursor.execute("SELECT COALESCE(SUM(written_since_compaction), 0) FROM store_state")
 answers = io.StringIO()
 call_command("recognize", "--json", *PATHS, stdout=answers)
-print(json.dumps([agree, checked.getvalue(), cursor.fetchone()[0], answers.getvalue()]))
+print(json.dumps([agree, checked.getvalue(), int(cursor.fetchone()[0]), answers.getvalue()]))
 """
 
 

@@ -1,5 +1,6 @@
 """Staged generations: written, invisible to lookups and counts, promoted in one step or
-discarded; on whichever database the suite runs."""
+discarded; and the database's own check of a sound store; on whichever database the suite
+runs."""
 
 from __future__ import annotations
 
@@ -96,3 +97,15 @@ def test_compaction_falls_due_with_what_was_written_since_the_last(store: Finger
 
     store.add(2, make_hashes([1, 2, 3], [1, 2, 3]))
     assert not store.compact_if_due(share=0.5)  # 3 of 1,003: not worth it
+
+
+def test_a_sound_store_passes_its_databases_own_check(
+    store: FingerprintStore, live_and_staged: Staged
+) -> None:
+    """SQLite always checks its pages; PostgreSQL once ``amcheck`` is installed there."""
+    if connections["fingerprints"].vendor == "postgresql":
+        assert store.integrity_problems() is None
+        with connections["fingerprints"].cursor() as cursor:
+            cursor.execute("CREATE EXTENSION amcheck")
+
+    assert store.integrity_problems() == []
