@@ -1,7 +1,8 @@
 """Turning audio files into catalog Songs with fingerprints, wholly or not at all.
 
 Analysis (decode, fingerprint, tags) is pure and may run in worker processes; only the
-calling process writes to the databases, one song per transaction pair.
+calling process writes to the databases, one song at a time through the commit protocol of
+``Indexer.commit``, whose interrupted steps ``Indexer.settle`` finishes or undoes.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from enum import Enum
 from functools import partial
 from pathlib import Path
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 
+from fingerprints import killpoints
 from fingerprints.config import EngineConfig
 from fingerprints.errors import AudioError
 from fingerprints.pipeline import Analysis, analyse_song
-from fingerprints.store import FingerprintStore
+from fingerprints.store import Fingerprinted, FingerprintStore, Staged
 from fingerprints.wiring import engine_config, fingerprint_store
 
 from .ahead import map_ahead
@@ -81,6 +83,17 @@ class DiskFull(Exception):
     def __init__(self, report: FileReport) -> None:
         super().__init__(report.message)
         self.report = report
+
+
+@dataclass(frozen=True)
+class Settled:
+    """What ``Indexer.settle`` did with the generations interrupted commits had staged."""
+
+    promoted: int
+    discarded: int
+
+    def __str__(self) -> str:
+        return f"{self.promoted} interrupted commit(s) finished, {self.discarded} rolled back"
 
 
 @dataclass
@@ -152,6 +165,7 @@ class Indexer:
         """Find the audio files under ``paths`` and settle those that need no fingerprinting."""
         plan = Plan()
         seen: set[str] = set()
+        fingerprinted = self.store.fingerprinted()
         for item in find_audio_files(paths):
             if isinstance(item, FileReport):
                 plan.settled.append(item)
@@ -163,7 +177,7 @@ class Indexer:
                     FileReport(item, Status.FAILED, f"cannot be read ({error.strerror})")
                 )
                 continue
-            if sha256 in seen or (not reindex and self._indexed_song(sha256)):
+            if sha256 in seen or (not reindex and self._is_indexed(sha256, fingerprinted)):
                 plan.settled.append(FileReport(item, Status.SKIPPED, "already indexed"))
                 continue
             seen.add(sha256)
@@ -172,20 +186,44 @@ class Indexer:
 
     def run(self, plan: Plan, *, workers: int = 1) -> Iterator[FileReport]:
         """Fingerprint and store the planned files, yielding one FileReport per file; then
-        compact the store if the run wrote a good share of it.
+        compact the store if what was written since its last compaction (this run's songs,
+        and any an earlier run or the admin wrote) is a good share of it.
 
         A file that cannot be stored (a database or disk error) is reported as failed and the
         run goes on, except when the disk is full: then DiskFull is raised, with that file's
         report, and the files after it are not tried.
         """
-        written = 0
         with closing(self._analyse(plan.to_index, workers)) as analyses:
             for analysed in analyses:
-                report = self._save_reported(analysed)
-                written += report.fingerprints
-                yield report
-        if written and written >= COMPACT_AFTER_SHARE * self.store.count():
-            self.store.compact()
+                yield self._save_reported(analysed)
+        self.store.compact_if_due(COMPACT_AFTER_SHARE)
+
+    def settle(self) -> Settled:
+        """Finish or roll back what interrupted commits left in the store: every staged
+        generation a catalog song has switched to is promoted as that song's fingerprints,
+        every other one is discarded.
+
+        Decided under the catalog's write lock, which ``commit`` holds from staging until the
+        catalog has switched: a generation being committed at this moment is never taken for
+        an abandoned one.
+        """
+        promoted = discarded = 0
+        with transaction.atomic(using=DEFAULT_DB_ALIAS):
+            staged = self.store.staged()
+            switched = dict(
+                Song.objects.filter(
+                    fingerprint_generation__in=[each.generation for each in staged]
+                ).values_list("fingerprint_generation", "pk")
+            )
+            for each in staged:
+                if each.generation in switched:
+                    self.store.promote(each.generation, switched[each.generation])
+                    promoted += 1
+                else:
+                    self.store.discard(each.generation)
+                    discarded += 1
+                killpoints.reached("settling")
+        return Settled(promoted, discarded)
 
     def index_into(self, song: Song, path: Path) -> FileReport:
         """Fingerprint ``path`` for an existing ``song``, replacing its fingerprints.
@@ -242,40 +280,72 @@ class Indexer:
     def commit(
         self, song: Song, analysed: AnalysedFile, tags: SongTags | None = None
     ) -> FileReport:
-        """Save ``song`` (with ``tags`` applied, if given) and its fingerprints so that both
-        databases have them or neither.
+        """Save ``song`` (with ``tags`` applied, if given) and its new fingerprints, replacing
+        any it had, so that the two databases never disagree once settled:
 
-        The fingerprints commit inside the catalog's transaction, as its last step; should the
-        catalog's own commit then fail, a new song's fingerprints are taken out again.
+        1. under the catalog's write lock, the store stages the fingerprints under a new
+           generation, which lookups do not see;
+        2. the song is saved with that generation, its count and its file: the catalog's
+           commit is the switch;
+        3. once the catalog has committed, the store promotes the generation, replacing the
+           song's live fingerprints in one transaction.
+
+        A process killed before the catalog commits leaves a generation no song has switched
+        to, one killed after leaves one a song has; ``settle`` discards the first and promotes
+        the second. Should saving fail, the staged generation is discarded here.
         """
         is_new = song.pk is None
-        # Absolute, but symlinks kept: the path the person named is the one they know.
-        song.source_path = os.path.abspath(analysed.path)
-        song.content_sha256 = analysed.sha256
-        song.duration_seconds = analysed.analysis.duration_seconds
-        song.indexed_at = timezone.now()
+        staged = None
         try:
-            with transaction.atomic(using="default"):
+            with transaction.atomic(using=DEFAULT_DB_ALIAS):
+                staged = self.store.stage(analysed.analysis.hashes, song_id=song.pk)
                 if tags is not None:
                     _apply_tags(song, tags)
+                _record_file(song, analysed, staged)
                 song.save()
-                song.fingerprint_count = self.store.add(song.pk, analysed.analysis.hashes)
-                song.save(update_fields=["fingerprint_count"])
+                killpoints.reached("catalog-written")
+                transaction.on_commit(
+                    partial(self._promote, staged.generation, song.pk), using=DEFAULT_DB_ALIAS
+                )
         except Exception:
-            if is_new and song.pk is not None:
-                self.store.delete([song.pk])
+            if staged is not None:
+                self.store.discard(staged.generation)
+            if is_new:
                 song.pk = None
             raise
         return FileReport(
             analysed.path,
             Status.INDEXED,
             song=song,
-            duration_seconds=song.duration_seconds,
+            duration_seconds=analysed.analysis.duration_seconds,
             fingerprints=song.fingerprint_count,
         )
 
+    def _promote(self, generation: int, song_id: int) -> None:
+        killpoints.reached("catalog-committed")
+        self.store.promote(generation, song_id)
+
+    def _is_indexed(self, sha256: str, fingerprinted: dict[int, Fingerprinted]) -> bool:
+        """Whether a song was indexed from content ``sha256`` and the store holds the
+        fingerprints the catalog switched to: a song whose fingerprints are missing is not."""
+        song = self._indexed_song(sha256)
+        if song is None or song.pk not in fingerprinted:
+            return False
+        return fingerprinted[song.pk].generation == song.fingerprint_generation
+
     def _indexed_song(self, sha256: str) -> Song | None:
         return Song.objects.filter(content_sha256=sha256).first()
+
+
+def _record_file(song: Song, analysed: AnalysedFile, staged: Staged) -> None:
+    """Set what ``song`` records of the file it is indexed from and of its fingerprints."""
+    # Absolute, but symlinks kept: the path the person named is the one they know.
+    song.source_path = os.path.abspath(analysed.path)
+    song.content_sha256 = analysed.sha256
+    song.duration_seconds = analysed.analysis.duration_seconds
+    song.indexed_at = timezone.now()
+    song.fingerprint_count = staged.fingerprints
+    song.fingerprint_generation = staged.generation
 
 
 def _apply_tags(song: Song, tags: SongTags) -> None:

@@ -47,6 +47,11 @@ class Song(models.Model):
     )
     indexed_at = models.DateTimeField(null=True, blank=True, editable=False)
     fingerprint_count = models.PositiveIntegerField(default=0, editable=False)
+    #: The fingerprint store's generation this song's fingerprints are (see
+    #: ``catalog.indexing.Indexer.commit``); None for songs indexed before generations.
+    fingerprint_generation = models.PositiveBigIntegerField(
+        null=True, blank=True, unique=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

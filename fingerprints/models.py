@@ -38,6 +38,9 @@ class FingerprintedSong(models.Model):
     song_id = models.BigIntegerField(primary_key=True)
     hash_count = models.PositiveIntegerField()
     hash_set = models.BinaryField()
+    #: The staged generation these fingerprints were promoted from; NULL for fingerprints
+    #: stored before generations existed (migration 0005).
+    generation = models.BigIntegerField(null=True)
 
     class Meta:
         db_table = "fingerprinted_song"
@@ -53,3 +56,47 @@ class HashPopularity(models.Model):
 
     class Meta:
         db_table = "hash_popularity"
+
+
+class StagedGeneration(models.Model):
+    """A song's fingerprints written but not yet live: lookups never read them.
+
+    ``generation`` is a random number no other generation has had; ``song_id`` is the song
+    they replace the fingerprints of, NULL for a song the catalog has not saved yet. The
+    catalog's Song records the generation it switches to (``Song.fingerprint_generation``);
+    the store then promotes it into ``song_hash`` (``FingerprintStore.promote``), or discards
+    it if no song ever switched to it.
+    """
+
+    generation = models.BigIntegerField(primary_key=True)
+    song_id = models.BigIntegerField(null=True)
+    hash_count = models.PositiveIntegerField()
+    hash_set = models.BinaryField()
+
+    class Meta:
+        db_table = "staged_generation"
+
+
+class StagedSongHash(models.Model):
+    """A row of ``song_hash`` as it will be once its generation is promoted; clustered by
+    generation, so a promotion reads one generation's rows in hash order."""
+
+    pk = models.CompositePrimaryKey("generation", "hash")
+    generation = models.BigIntegerField()
+    hash = models.BigIntegerField()
+    frames = models.BinaryField()
+
+    class Meta:
+        db_table = "staged_song_hash"
+
+
+class StoreState(models.Model):
+    """The store's bookkeeping, one row (id 1, made by the first promotion): the fingerprints
+    promoted since the last completed compaction, which decide when the next is due
+    (``FingerprintStore.compact_if_due``)."""
+
+    id = models.IntegerField(primary_key=True)
+    written_since_compaction = models.BigIntegerField()
+
+    class Meta:
+        db_table = "store_state"

@@ -7,9 +7,10 @@ from typing import Any
 
 import numpy as np
 import psycopg
+from django.db import DatabaseError, transaction
 from django.db.backends.utils import CursorWrapper
 
-from .store import FingerprintStore, Lookup, SongHashRow, counts_of
+from .store import STORE_TABLES, FingerprintStore, Lookup, counts_of
 
 
 class PostgresStore(FingerprintStore):
@@ -71,6 +72,32 @@ class PostgresStore(FingerprintStore):
             cursor.execute("CLUSTER song_hash USING song_hash_pkey")
             cursor.execute("ANALYZE song_hash, fingerprinted_song")
 
+    def integrity_problems(self) -> list[str] | None:
+        """``amcheck``'s ``bt_index_check`` of every index of the store's tables, if that
+        extension is installed in the database (``CREATE EXTENSION amcheck``); else None."""
+        with self._cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'amcheck'")
+            if cursor.fetchone() is None:
+                return None
+            cursor.execute(
+                "SELECT index.relname FROM pg_index JOIN pg_class AS index "
+                "ON index.oid = pg_index.indexrelid JOIN pg_class AS owner "
+                "ON owner.oid = pg_index.indrelid WHERE owner.relname = ANY(%s)",
+                [list(STORE_TABLES)],
+            )
+            indexes = [name for (name,) in cursor.fetchall()]
+        return [problem for name in indexes if (problem := self._index_problem(name))]
+
+    def _index_problem(self, index: str) -> str | None:
+        """What ``bt_index_check`` says of ``index``, in a transaction of its own (a failed
+        check aborts it); None if nothing."""
+        try:
+            with transaction.atomic(using=self.alias), self._cursor() as cursor:
+                cursor.execute("SELECT bt_index_check(%s::regclass)", [index])
+        except DatabaseError as error:
+            return f"index {index}: {error}"
+        return None
+
     def size_bytes(self) -> int:
         """Bytes of the two tables with their indexes."""
         with self._cursor() as cursor:
@@ -80,10 +107,12 @@ class PostgresStore(FingerprintStore):
             )
             return int(cursor.fetchone()[0])
 
-    def _write_song_hashes(self, cursor: CursorWrapper, rows: Iterable[SongHashRow]) -> None:
+    def _write_rows(
+        self, cursor: CursorWrapper, table: str, rows: Iterable[tuple[int, int, bytes]]
+    ) -> None:
         """Through ``COPY … FROM STDIN`` in binary, on the psycopg cursor under Django's."""
         raw: psycopg.Cursor[Any] = cursor.cursor
-        with raw.copy("COPY song_hash (hash, song_id, frames) FROM STDIN (FORMAT BINARY)") as copy:
+        with raw.copy(f"COPY {table} FROM STDIN (FORMAT BINARY)") as copy:
             copy.set_types(["int8", "int8", "bytea"])
             for row in rows:
                 copy.write_row(row)

@@ -73,6 +73,11 @@ class SqliteStore(FingerprintStore):
             cursor.execute("VACUUM")
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
+    def integrity_problems(self) -> list[str]:
+        """``PRAGMA integrity_check``: every page, index entry and constraint."""
+        with self._cursor() as cursor:
+            return integrity_check(cursor)
+
     def size_bytes(self) -> int:
         """Bytes of the database's pages, whether it lives in a file or in memory."""
         with self._cursor() as cursor:
@@ -81,11 +86,11 @@ class SqliteStore(FingerprintStore):
             cursor.execute("PRAGMA page_size")
             return pages * int(cursor.fetchone()[0])
 
-    def _write_song_hashes(self, cursor: CursorWrapper, rows: Iterable[SongHashRow]) -> None:
+    def _write_rows(
+        self, cursor: CursorWrapper, table: str, rows: Iterable[tuple[int, int, bytes]]
+    ) -> None:
         for batch in _batches(rows):
-            cursor.executemany(
-                "INSERT INTO song_hash (hash, song_id, frames) VALUES (%s, %s, %s)", batch
-            )
+            cursor.executemany(f"INSERT INTO {table} VALUES (%s, %s, %s)", batch)
 
     def _delete_song_hashes(
         self, cursor: CursorWrapper, song_id: int, hash_values: np.ndarray
@@ -124,11 +129,11 @@ class FingerprintFile:
         except sqlite3.DatabaseError as error:
             self._connection.close()
             raise ValueError(f"{path}: not a SQLite database ({error})") from None
-        if not {"song_hash", "fingerprinted_song"} <= tables:
+        if not {"song_hash", "fingerprinted_song", "staged_generation"} <= tables:
             self._connection.close()
             raise ValueError(
                 f"{path}: not a Kazoom fingerprint database at the latest migration "
-                "(no song_hash or fingerprinted_song table)"
+                "(no song_hash, fingerprinted_song or staged_generation table)"
             )
 
     def __enter__(self) -> FingerprintFile:
@@ -151,9 +156,11 @@ class FingerprintFile:
         return int(songs), int(fingerprints), int(rows)
 
     def fingerprinted_songs(self) -> Iterator[FingerprintedSongRow]:
-        """The rows of ``fingerprinted_song``, by song id."""
+        """The rows of ``fingerprinted_song``, by song id. Staged generations are not read:
+        no catalog has its songs' fingerprints there yet."""
         return self._rows(
-            "SELECT song_id, hash_count, hash_set FROM fingerprinted_song ORDER BY song_id"
+            "SELECT song_id, hash_count, hash_set, generation FROM fingerprinted_song "
+            "ORDER BY song_id"
         )
 
     def song_hashes(self) -> Iterator[SongHashRow]:
@@ -166,7 +173,14 @@ class FingerprintFile:
             yield from batch
 
 
-def _batches(rows: Iterable[SongHashRow]) -> Iterator[list[SongHashRow]]:
+def integrity_check(cursor: CursorWrapper) -> list[str]:
+    """What ``PRAGMA integrity_check`` finds wrong with the SQLite database of ``cursor``."""
+    cursor.execute("PRAGMA integrity_check")
+    found = [str(message) for (message,) in cursor.fetchall()]
+    return [] if found == ["ok"] else found
+
+
+def _batches(rows: Iterable[tuple[int, int, bytes]]) -> Iterator[list[tuple[int, int, bytes]]]:
     iterator = iter(rows)
     while batch := list(islice(iterator, BATCH_ROWS)):
         yield batch

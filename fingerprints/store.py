@@ -7,6 +7,7 @@ only code that speaks SQL to the fingerprint database.
 
 from __future__ import annotations
 
+import secrets
 import zlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
@@ -16,6 +17,7 @@ import numpy as np
 from django.db import connections, transaction
 from django.db.backends.utils import CursorWrapper
 
+from . import killpoints
 from .hashes import Hashes
 
 
@@ -54,10 +56,53 @@ class Lookup:
 FRAME_BYTES = 3
 MAX_FRAME = (1 << (8 * FRAME_BYTES)) - 1
 
+#: The tables of the fingerprint store.
+STORE_TABLES = (
+    "song_hash",
+    "fingerprinted_song",
+    "hash_popularity",
+    "staged_generation",
+    "staged_song_hash",
+    "store_state",
+)
+
 #: A row of ``song_hash``: hash, song id, the song's frames of that hash packed.
 SongHashRow = tuple[int, int, bytes]
-#: A row of ``fingerprinted_song``: song id, its fingerprint count, its encoded hash set.
-FingerprintedSongRow = tuple[int, int, bytes]
+#: A row of ``fingerprinted_song``: song id, its fingerprint count, its encoded hash set and
+#: the generation they were promoted from (None for fingerprints older than generations).
+FingerprintedSongRow = tuple[int, int, bytes, int | None]
+#: Generations are drawn at random below this: no two are ever alike, even in a store
+#: emptied and filled again, so a number the catalog recorded never names another song's.
+GENERATIONS = 1 << 62
+
+
+@dataclass(frozen=True)
+class Staged:
+    """Fingerprints written under ``generation`` and not live yet: the song whose
+    fingerprints they will replace (None for a song the catalog has not saved yet) and their
+    count of (hash, frame) pairs."""
+
+    generation: int
+    song_id: int | None
+    fingerprints: int
+
+
+@dataclass(frozen=True)
+class Fingerprinted:
+    """A song's live fingerprints: their count and the generation they came from."""
+
+    song_id: int
+    fingerprints: int
+    generation: int | None
+
+
+@dataclass(frozen=True)
+class Audit:
+    """What the store's own tables say of each other: each song's (hash, frame) pairs as
+    ``song_hash`` holds them, and how many hashes ``hash_popularity`` counts wrongly."""
+
+    song_fingerprints: dict[int, int]
+    miscounted_hashes: int
 
 
 class StoreNotEmpty(Exception):
@@ -79,10 +124,19 @@ class FingerprintStore(ABC):
         self.alias = alias
 
     def add(self, song_id: int, hashes: Hashes) -> int:
-        """Store ``hashes`` as song ``song_id``'s, replacing any it had, in one transaction.
+        """Make ``hashes`` song ``song_id``'s live fingerprints at once, replacing any it had:
+        ``stage`` and ``promote`` together, for a caller with no catalog to switch between.
 
         Returns the number of distinct (hash, frame) pairs stored.
         """
+        staged = self.stage(hashes, song_id=song_id)
+        self.promote(staged.generation, song_id)
+        return staged.fingerprints
+
+    def stage(self, hashes: Hashes, *, song_id: int | None = None) -> Staged:
+        """Write ``hashes`` under a new generation, in one transaction; lookups do not see
+        them until ``promote``. ``song_id`` is the song whose fingerprints they will replace,
+        if it has been saved."""
         pairs = np.unique(
             np.stack([hashes.values.astype(np.int64), hashes.frames.astype(np.int64)], axis=1),
             axis=0,
@@ -90,25 +144,103 @@ class FingerprintStore(ABC):
         if len(pairs) and not 0 <= pairs[:, 1].min() <= pairs[:, 1].max() <= MAX_FRAME:
             raise ValueError(f"anchor frames must lie in 0..{MAX_FRAME} to be stored")
         values, frames = _frames_by_hash(pairs)
+        generation = secrets.randbelow(GENERATIONS - 1) + 1
         with transaction.atomic(using=self.alias), self._cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO staged_generation (generation, song_id, hash_count, hash_set) "
+                "VALUES (%s, %s, %s, %s)",
+                [generation, song_id, len(pairs), _encode_hash_set(values)],
+            )
+            self._write_rows(
+                cursor,
+                "staged_song_hash (generation, hash, frames)",
+                [(generation, value, packed) for value, packed in zip(values.tolist(), frames)],
+            )
+            killpoints.reached("stage-written")
+        killpoints.reached("staged")
+        return Staged(generation, song_id, len(pairs))
+
+    def promote(self, generation: int, song_id: int) -> bool:
+        """Make staged ``generation`` the live fingerprints of song ``song_id``, replacing any
+        it had, in one transaction. False, changing nothing, if ``generation`` is no longer
+        staged: promoted or discarded already, by this process or another."""
+        with transaction.atomic(using=self.alias), self._cursor() as cursor:
+            # Deleting the row first claims it: a concurrent promotion waits, then finds none.
+            cursor.execute(
+                "DELETE FROM staged_generation WHERE generation = %s "
+                "RETURNING hash_count, hash_set",
+                [generation],
+            )
+            claimed = cursor.fetchall()
+            if not claimed:
+                return False
+            ((count, blob),) = claimed
             self._delete_rows(cursor, song_id)
-            self._write_song_hashes(
-                cursor, [(value, song_id, packed) for value, packed in zip(values.tolist(), frames)]
+            cursor.execute(
+                "INSERT INTO song_hash (hash, song_id, frames) "
+                "SELECT hash, %s, frames FROM staged_song_hash WHERE generation = %s",
+                [song_id, generation],
             )
-            self._count_songs(cursor, values, +1)
-            self._write_fingerprinted_songs(
-                cursor, [(song_id, len(pairs), _encode_hash_set(values))]
+            cursor.execute("DELETE FROM staged_song_hash WHERE generation = %s", [generation])
+            self._count_songs(cursor, _decode_hash_set(bytes(blob)), +1)
+            self._write_fingerprinted_songs(cursor, [(song_id, count, bytes(blob), generation)])
+            self._count_written(cursor, count)
+            killpoints.reached("promote-written")
+        killpoints.reached("promoted")
+        return True
+
+    def discard(self, generation: int) -> None:
+        """Drop staged ``generation``, if it is still staged, in one transaction."""
+        with transaction.atomic(using=self.alias), self._cursor() as cursor:
+            cursor.execute("DELETE FROM staged_song_hash WHERE generation = %s", [generation])
+            cursor.execute("DELETE FROM staged_generation WHERE generation = %s", [generation])
+
+    def staged(self) -> list[Staged]:
+        """Every generation staged and neither promoted nor discarded yet."""
+        with self._cursor() as cursor:
+            cursor.execute(
+                "SELECT generation, song_id, hash_count FROM staged_generation ORDER BY generation"
             )
-        return len(pairs)
+            return [Staged(int(g), s if s is None else int(s), int(n)) for g, s, n in cursor]
+
+    def fingerprinted(self) -> dict[int, Fingerprinted]:
+        """Every song with live fingerprints, by song id."""
+        with self._cursor() as cursor:
+            cursor.execute("SELECT song_id, hash_count, generation FROM fingerprinted_song")
+            return {
+                int(song): Fingerprinted(int(song), int(count), None if g is None else int(g))
+                for song, count, g in cursor
+            }
 
     def delete(self, song_ids: Iterable[int]) -> int:
-        """Remove the songs' hashes; returns how many (hash, frame) pairs went. Unknown ids are
-        ignored."""
+        """Remove the songs' live fingerprints; returns how many (hash, frame) pairs went.
+        Unknown ids are ignored."""
         removed = 0
         with transaction.atomic(using=self.alias), self._cursor() as cursor:
             for song_id in song_ids:
                 removed += self._delete_rows(cursor, song_id)
         return removed
+
+    def compact_if_due(self, share: float) -> bool:
+        """``compact`` if the fingerprints promoted since the last compaction are at least
+        ``share`` of those stored; whether it did.
+
+        Songs added one by one leave the store's pages part empty: worth a rewrite after a
+        bulk load, not after a few songs added to a large library. The count is lowered only
+        once the compaction has finished, so one cut short (which leaves the store as it was:
+        VACUUM and CLUSTER are transactions) is done by the next call.
+        """
+        with self._cursor() as cursor:
+            cursor.execute("SELECT COALESCE(SUM(written_since_compaction), 0) FROM store_state")
+            written = int(cursor.fetchone()[0])
+        if not written or written < share * self.count():
+            return False
+        killpoints.reached("compacting")
+        self.compact()
+        killpoints.reached("compacted")
+        with self._cursor() as cursor:
+            self._count_written(cursor, -written)
+        return True
 
     def load(
         self, songs: Iterable[FingerprintedSongRow], song_hashes: Iterable[SongHashRow]
@@ -124,7 +256,7 @@ class FingerprintStore(ABC):
             if held:
                 raise StoreNotEmpty(f"the fingerprint store already holds {held:,} song(s)")
             self._write_fingerprinted_songs(cursor, list(songs))
-            self._write_song_hashes(cursor, song_hashes)
+            self._write_rows(cursor, "song_hash (hash, song_id, frames)", song_hashes)
             cursor.execute(COUNT_SONGS_PER_HASH)
 
     @abstractmethod
@@ -149,12 +281,50 @@ class FingerprintStore(ABC):
             return int(cursor.fetchone()[0])
 
     @abstractmethod
+    def integrity_problems(self) -> list[str] | None:
+        """What the database's own check of its pages and indexes finds wrong; None where
+        this database offers no such check."""
+
+    def audit(self) -> Audit:
+        """Read every row of ``song_hash`` and ``hash_popularity`` once; see ``Audit``."""
+        with self._cursor() as cursor:
+            cursor.execute(
+                "SELECT song_id, SUM(length(frames)) / %s FROM song_hash GROUP BY song_id",
+                [FRAME_BYTES],
+            )
+            songs = {int(song_id): int(pairs) for song_id, pairs in cursor.fetchall()}
+            cursor.execute(
+                "SELECT count(*) FROM (SELECT hash, count(*) AS songs FROM song_hash "
+                "GROUP BY hash) AS held FULL OUTER JOIN hash_popularity AS counted "
+                "ON counted.hash = held.hash "
+                "WHERE COALESCE(held.songs, 0) <> COALESCE(counted.songs, 0)"
+            )
+            return Audit(songs, int(cursor.fetchone()[0]))
+
+    def purge(self, song_id: int) -> None:
+        """Remove every row of song ``song_id``, even those ``fingerprinted_song`` does not
+        know of (which takes reading the whole of ``song_hash``)."""
+        with transaction.atomic(using=self.alias), self._cursor() as cursor:
+            self._delete_rows(cursor, song_id)
+            cursor.execute("DELETE FROM song_hash WHERE song_id = %s", [song_id])
+
+    def recount_popularity(self) -> None:
+        """Count ``hash_popularity`` again from ``song_hash``, in one transaction."""
+        with transaction.atomic(using=self.alias), self._cursor() as cursor:
+            cursor.execute("DELETE FROM hash_popularity")
+            cursor.execute(COUNT_SONGS_PER_HASH)
+
+    @abstractmethod
     def size_bytes(self) -> int:
         """Bytes the store takes on disk."""
 
     @abstractmethod
-    def _write_song_hashes(self, cursor: CursorWrapper, rows: Iterable[SongHashRow]) -> None:
-        """Insert ``rows`` into ``song_hash``, none of whose (hash, song_id) is there yet."""
+    def _write_rows(
+        self, cursor: CursorWrapper, table: str, rows: Iterable[tuple[int, int, bytes]]
+    ) -> None:
+        """Insert ``rows`` into ``table``, given with its columns (two bigints and a blob:
+        ``song_hash (hash, song_id, frames)`` or ``staged_song_hash (generation, hash,
+        frames)``), none of whose keys is there yet."""
 
     @abstractmethod
     def _delete_song_hashes(
@@ -167,6 +337,16 @@ class FingerprintStore(ABC):
         """Add ``change`` (+1 or −1) to the songs counted for each of the distinct
         ``hash_values``, leaving no row of a hash that no song holds."""
 
+    def _count_written(self, cursor: CursorWrapper, change: int) -> None:
+        """Add ``change`` to the fingerprints written since the last compaction; the one row
+        of ``store_state`` is made by the first write."""
+        cursor.execute(
+            "INSERT INTO store_state (id, written_since_compaction) VALUES (1, %s) "
+            "ON CONFLICT (id) DO UPDATE SET written_since_compaction = "
+            "store_state.written_since_compaction + excluded.written_since_compaction",
+            [change],
+        )
+
     def _cursor(self) -> CursorWrapper:
         return connections[self.alias].cursor()
 
@@ -174,7 +354,8 @@ class FingerprintStore(ABC):
         self, cursor: CursorWrapper, rows: Sequence[FingerprintedSongRow]
     ) -> None:
         cursor.executemany(
-            "INSERT INTO fingerprinted_song (song_id, hash_count, hash_set) VALUES (%s, %s, %s)",
+            "INSERT INTO fingerprinted_song (song_id, hash_count, hash_set, generation) "
+            "VALUES (%s, %s, %s, %s)",
             rows,
         )
 

@@ -63,9 +63,13 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "kazoom_site.wsgi.application"
 
-# WAL lets recognition read while index_songs writes; NORMAL sync is safe with WAL.
+# WAL lets recognition read while index_songs writes; NORMAL sync is safe with WAL. Every
+# transaction takes the write lock when it begins (IMMEDIATE), so a writer waits up to
+# `timeout` seconds for its turn: a deferred transaction that reads and then writes fails at
+# once with "database is locked" when another writer got there first.
 _SQLITE_OPTIONS = {
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
     "timeout": 30,
 }
 _FINGERPRINTS_POSTGRES = env_postgres("KAZOOM_FINGERPRINTS_URL")

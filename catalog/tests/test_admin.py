@@ -296,7 +296,7 @@ def test_a_file_indexed_as_another_song_is_refused_naming_that_song(
 
 
 @pytest.mark.parametrize(
-    "failing", ["catalog.indexing.file_sha256", "fingerprints.store.FingerprintStore.add"]
+    "failing", ["catalog.indexing.file_sha256", "fingerprints.store.FingerprintStore.stage"]
 )
 def test_an_error_while_checking_or_saving_keeps_nothing(
     failing: str,
@@ -306,7 +306,7 @@ def test_an_error_while_checking_or_saving_keeps_nothing(
     library: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def disk_full(*args: object) -> None:
+    def disk_full(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
     monkeypatch.setattr(failing, disk_full)

@@ -145,3 +145,36 @@ def test_manage_py_migrate_goes_back_and_forward_again(
     assert_song_hash_is_keyed_by_hash_and_song()
     found = store.lookup(np.array([40, 41]))
     assert sorted(zip(found.hashes.tolist(), found.frames.tolist())) == [(40, 2), (40, 8), (41, 5)]
+
+
+def column_names(table: str) -> list[str]:
+    connection = connections["fingerprints"]
+    with connection.cursor() as cursor:
+        return [c.name for c in connection.introspection.get_table_description(cursor, table)]
+
+
+@pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)
+def test_generations_migrate_back_dropping_only_staged_work_and_forward_again(
+    store: FingerprintStore,
+) -> None:
+    store.add(3, Hashes(np.array([40, 41], np.int64), np.array([2, 5], np.int32)))
+    store.stage(Hashes(np.array([40, 42], np.int64), np.array([7, 9], np.int32)), song_id=3)
+    executor = MigrationExecutor(connections["fingerprints"])
+    latest = executor.loader.graph.leaf_nodes("fingerprints")
+    try:
+        executor.migrate([("fingerprints", "0004_hash_popularity")])
+        assert {"staged_generation", "staged_song_hash", "store_state"}.isdisjoint(table_names())
+        assert column_names("fingerprinted_song") == ["song_id", "hash_count", "hash_set"]
+    finally:
+        executor.loader.build_graph()
+        executor.migrate(latest)
+
+    assert store.staged() == []
+    assert [(f.song_id, f.fingerprints, f.generation) for f in store.fingerprinted().values()] == [
+        (3, 2, None)
+    ]
+    found = store.lookup(np.array([40, 41, 42]))
+    assert sorted(zip(found.hashes.tolist(), found.frames.tolist())) == [(40, 2), (41, 5)]
+    staged = store.stage(Hashes(np.array([42], np.int64), np.array([1], np.int32)), song_id=3)
+    assert store.promote(staged.generation, 3)
+    assert store.fingerprinted()[3].generation == staged.generation

@@ -7,6 +7,7 @@ from django.db.models import Model
 from catalog.models import Artist, Song
 from fingerprints.models import FingerprintedSong, SongHash
 from fingerprints.routers import FingerprintRouter
+from fingerprints.store import STORE_TABLES
 from testsupport.library import BOTH_DATABASES
 
 router = FingerprintRouter()
@@ -50,7 +51,7 @@ def test_allow_migrate(database: str, app_label: str, allowed: bool) -> None:
     assert router.allow_migrate(database, app_label) is allowed
 
 
-FINGERPRINT_TABLES = {"song_hash", "fingerprinted_song", "hash_popularity"}
+FINGERPRINT_TABLES = set(STORE_TABLES)
 
 
 def table_names(alias: str) -> set[str]:
