@@ -87,10 +87,22 @@ class EngineConfig:
     target_max_frames: int = 63
     target_max_bins: int = 127
     #: Hash bit layout, most significant first: anchor bin | (target bin − anchor bin, offset to
-    #: be non-negative) | frames between them. 9 + 8 + 6 = 23 bits.
+    #: be non-negative) | frames between them | level step (below). 9 + 8 + 6 + 3 = 26 bits.
     anchor_bin_bits: int = 9
     delta_bin_bits: int = 8
     delta_frame_bits: int = 6
+    #: A pair's last field is the target's level against the anchor's, in whole steps of
+    #: ``level_step_db``, rounded and clipped to what ``level_bits`` holds (−4 to +3 steps).
+    #: Notes and beats that many songs share pair into the same first three fields, so a
+    #: catalog of 150 h crowded them into a few popular values; how loud the two peaks are
+    #: against each other differs from song to song. See docs/tuning.md#level-steps.
+    level_step_db: float = 6.0
+    level_bits: int = 3
+    #: A query pair whose level difference lies within this fraction of a step of a rounding
+    #: boundary is looked up under both steps: noise and filters move a peak's level by a dB
+    #: or two, which would otherwise move a fifth of the pairs of a clip in babble to the
+    #: neighbouring step.
+    level_probe_margin: float = 0.25
 
     # --- Matching (the rules are read in ``recognition.identification``) --------------------
     #: Votes within this many frames of an offset count for it (a clip starts anywhere inside a
@@ -170,6 +182,10 @@ class EngineConfig:
             raise ValueError("delta_bin_bits cannot hold ±target_max_bins")
         if self.target_max_frames >= 1 << self.delta_frame_bits:
             raise ValueError("delta_frame_bits cannot hold target_max_frames")
+        if self.level_bits < 1 or self.level_step_db <= 0:
+            raise ValueError("level_bits must be at least 1 and level_step_db positive")
+        if not 0 <= self.level_probe_margin < 0.5:
+            raise ValueError("level_probe_margin must be from 0 to less than half a step")
         if not 1 <= self.target_min_frames <= self.target_max_frames:
             raise ValueError("need 1 <= target_min_frames <= target_max_frames")
         if self.neighbourhood_bins % 2 == 0 or self.neighbourhood_frames % 2 == 0:

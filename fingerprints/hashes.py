@@ -2,10 +2,14 @@
 
 The bit layout, most significant first (widths from ``EngineConfig``)::
 
-    | anchor bin (anchor_bin_bits) | target bin − anchor bin + 2^(delta_bin_bits−1) | Δframes |
+    | anchor bin | target bin − anchor bin + 2^(delta_bin_bits−1) | Δframes |
+    | level step of the target against the anchor + 2^(level_bits−1) |
 
 The delta of bins rather than the target's own bin keeps the hash meaningful when a whole
 recording is shifted by a bin or two (a slightly sped-up source still pairs the same notes).
+A query *probes* levels: a pair whose level difference sits near the boundary between two
+steps is hashed under both (see ``EngineConfig.level_probe_margin``); a song's pairs are hashed
+once.
 """
 
 from __future__ import annotations
@@ -30,36 +34,101 @@ class Hashes:
 
 
 def pack(
-    anchor_bins: np.ndarray, delta_bins: np.ndarray, delta_frames: np.ndarray, config: EngineConfig
+    anchor_bins: np.ndarray,
+    delta_bins: np.ndarray,
+    delta_frames: np.ndarray,
+    level_steps: np.ndarray,
+    config: EngineConfig,
 ) -> np.ndarray:
-    """Pack the three fields into int64 hashes (see the module docstring for the layout)."""
-    offset = 1 << (config.delta_bin_bits - 1)
-    value = anchor_bins.astype(np.int64) << (config.delta_bin_bits + config.delta_frame_bits)
-    value |= (delta_bins.astype(np.int64) + offset) << config.delta_frame_bits
-    value |= delta_frames.astype(np.int64)
-    return value
+    """Pack the four fields into int64 hashes (see the module docstring for the layout)."""
+    bin_offset = 1 << (config.delta_bin_bits - 1)
+    level_offset = 1 << (config.level_bits - 1)
+    value = anchor_bins.astype(np.int64) << config.delta_bin_bits
+    value |= delta_bins.astype(np.int64) + bin_offset
+    value = (value << config.delta_frame_bits) | delta_frames.astype(np.int64)
+    return (value << config.level_bits) | (level_steps.astype(np.int64) + level_offset)
 
 
-def unpack(values: np.ndarray, config: EngineConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Inverse of :func:`pack`: anchor bins, bin deltas (signed) and frame deltas."""
-    offset = 1 << (config.delta_bin_bits - 1)
+def unpack(
+    values: np.ndarray, config: EngineConfig
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Inverse of :func:`pack`: anchor bins, bin deltas (signed), frame deltas and level steps
+    (signed)."""
+    level_steps = (values & ((1 << config.level_bits) - 1)) - (1 << (config.level_bits - 1))
+    values = values >> config.level_bits
     delta_frames = values & ((1 << config.delta_frame_bits) - 1)
-    delta_bins = ((values >> config.delta_frame_bits) & ((1 << config.delta_bin_bits) - 1)) - offset
-    anchor_bins = values >> (config.delta_bin_bits + config.delta_frame_bits)
-    return anchor_bins, delta_bins, delta_frames
+    values = values >> config.delta_frame_bits
+    delta_bins = (values & ((1 << config.delta_bin_bits) - 1)) - (1 << (config.delta_bin_bits - 1))
+    anchor_bins = values >> config.delta_bin_bits
+    return anchor_bins, delta_bins, delta_frames, level_steps
 
 
-def hash_peaks(peaks: Peaks, config: EngineConfig, density: Density) -> Hashes:
+def level_steps(delta_db: np.ndarray, config: EngineConfig) -> np.ndarray:
+    """Level differences (dB) in whole steps of ``config.level_step_db``, rounded half up and
+    clipped to what ``config.level_bits`` holds."""
+    return _clipped_steps(np.floor(delta_db / config.level_step_db + 0.5), config)
+
+
+def neighbouring_steps(delta_db: np.ndarray, config: EngineConfig) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs (indices into ``delta_db``) whose level difference lies within
+    ``config.level_probe_margin`` of a step of a rounding boundary, each with the step on the
+    boundary's other side: where noise may have moved the pair."""
+    position = delta_db / config.level_step_db + 0.5
+    fraction = position - np.floor(position)
+    steps = level_steps(delta_db, config)
+    below = np.flatnonzero(fraction < config.level_probe_margin)
+    above = np.flatnonzero(fraction > 1 - config.level_probe_margin)
+    rows = np.concatenate([below, above])
+    neighbours = _clipped_steps(np.concatenate([steps[below] - 1, steps[above] + 1]), config)
+    differs = neighbours != steps[rows]
+    return rows[differs], neighbours[differs]
+
+
+def _clipped_steps(steps: np.ndarray, config: EngineConfig) -> np.ndarray:
+    highest = (1 << (config.level_bits - 1)) - 1
+    return np.clip(steps, -highest - 1, highest).astype(np.int64)
+
+
+def hash_peaks(
+    peaks: Peaks, config: EngineConfig, density: Density, *, probe_levels: bool = False
+) -> Hashes:
     """Pair each peak with up to ``density.fan_out`` of the first peaks after it in its target
-    zone."""
+    zone; ``probe_levels`` (queries) also hashes a pair under a neighbouring level step when it
+    sits near the boundary."""
     anchors, targets = pair_peaks(peaks, config, density)
+    return _hash_pairs(
+        peaks.frames, peaks.bins, peaks.levels, anchors, targets, config, probe_levels
+    )
+
+
+def _hash_pairs(
+    frames: np.ndarray,
+    bins: np.ndarray,
+    levels: np.ndarray,
+    anchors: np.ndarray,
+    targets: np.ndarray,
+    config: EngineConfig,
+    probe_levels: bool,
+) -> Hashes:
+    """The hashes of the (anchor, target) pairs of peaks at ``frames`` and ``bins`` with
+    ``levels``, in the pairs' order, a probed step right after its pair."""
+    delta_db = levels[targets] - levels[anchors]
+    rows = np.arange(len(anchors))
+    steps = level_steps(delta_db, config)
+    if probe_levels:
+        probed_rows, probed_steps = neighbouring_steps(delta_db, config)
+        order = np.argsort(np.concatenate([rows, probed_rows]), kind="stable")
+        rows = np.concatenate([rows, probed_rows])[order]
+        steps = np.concatenate([steps, probed_steps])[order]
+    anchors, targets = anchors[rows], targets[rows]
     values = pack(
-        peaks.bins[anchors],
-        peaks.bins[targets] - peaks.bins[anchors],
-        peaks.frames[targets] - peaks.frames[anchors],
+        bins[anchors],
+        bins[targets] - bins[anchors],
+        frames[targets] - frames[anchors],
+        steps,
         config,
     )
-    return Hashes(values, peaks.frames[anchors])
+    return Hashes(values, frames[anchors])
 
 
 def merge_phases(phases: list[Hashes]) -> Hashes:
@@ -110,12 +179,14 @@ def hashes_at_speeds(
     for speed in speeds:
         frames = np.round(peaks.frames * speed).astype(np.int32)
         bins = np.round(peaks.bins / speed).astype(np.int32)
-        delta_frames = frames[targets] - frames[anchors]
-        delta_bins = bins[targets] - bins[anchors]
-        kept = _in_target_zone(delta_frames, delta_bins, config)
-        anchor_frames, anchor_bins = frames[anchors][kept], bins[anchors][kept]
-        values = pack(anchor_bins, delta_bins[kept], delta_frames[kept], config)
-        moved.append(Hashes(values, anchor_frames))
+        kept = _in_target_zone(
+            frames[targets] - frames[anchors], bins[targets] - bins[anchors], config
+        )
+        moved.append(
+            _hash_pairs(
+                frames, bins, peaks.levels, anchors[kept], targets[kept], config, probe_levels=True
+            )
+        )
     return moved
 
 

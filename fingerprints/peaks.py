@@ -9,6 +9,7 @@ often quiet partials that the noise floor swallows (see docs/tuning.md#peak-rank
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,13 +21,24 @@ from .spectrogram import frame_count, log_spectrogram
 
 @dataclass(frozen=True)
 class Peaks:
-    """Peaks as parallel int32 arrays, sorted by frame and then by FFT bin."""
+    """Peaks as parallel arrays, sorted by frame and then by FFT bin: int32 ``frames`` and
+    ``bins``, float32 ``levels`` (dB re a full-scale sine)."""
 
     frames: np.ndarray
     bins: np.ndarray
+    levels: np.ndarray
 
     def __len__(self) -> int:
         return len(self.frames)
+
+    @classmethod
+    def concatenate(cls, parts: Sequence[Peaks]) -> Peaks:
+        """The peaks of ``parts``, in their order."""
+        return cls(
+            np.concatenate([part.frames for part in parts]),
+            np.concatenate([part.bins for part in parts]),
+            np.concatenate([part.levels for part in parts]),
+        )
 
 
 def find_peaks(samples: np.ndarray, config: EngineConfig, density: Density) -> Peaks:
@@ -39,7 +51,7 @@ def find_peaks(samples: np.ndarray, config: EngineConfig, density: Density) -> P
     total = frame_count(len(samples), config)
     chunk = max(1, config.seconds_to_frames(config.chunk_seconds))
     margin = config.neighbourhood_frames // 2 + _half_window_frames(config) + 1
-    frames, bins = [], []
+    frames, bins, levels = [], [], []
     for start in range(0, total, chunk):
         stop = min(total, start + chunk)
         first = max(0, start - margin)
@@ -50,9 +62,10 @@ def find_peaks(samples: np.ndarray, config: EngineConfig, density: Density) -> P
         keep &= (chunk_frames >= start) & (chunk_frames < stop)
         frames.append(chunk_frames[keep])
         bins.append(chunk_bins[keep] + config.min_bin)
+        levels.append(scores[keep].astype(np.float32))
     if not frames:
-        return Peaks(np.zeros(0, np.int32), np.zeros(0, np.int32))
-    return Peaks(np.concatenate(frames), np.concatenate(bins))
+        return Peaks(np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.float32))
+    return Peaks(np.concatenate(frames), np.concatenate(bins), np.concatenate(levels))
 
 
 def _local_maxima(

@@ -98,5 +98,7 @@ def _analyse_query_audio(decoded: DecodedAudio, config: EngineConfig) -> Analysi
     constellations = [
         find_peaks(decoded.samples[start:], config, density) for start in phase_samples
     ]
-    hashes = merge_phases([hash_peaks(peaks, config, density) for peaks in constellations])
+    hashes = merge_phases(
+        [hash_peaks(peaks, config, density, probe_levels=True) for peaks in constellations]
+    )
     return Analysis(hashes, constellations[0], decoded.duration_seconds, decoded.complete)

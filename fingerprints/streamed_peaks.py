@@ -49,8 +49,7 @@ def find_peaks_in_blocks(
             held_from = settled - margin
     signal = np.concatenate(held) if held else np.zeros(0, np.float32)
     found.append(_peaks_within(signal, held_from, settled, None, config, density))
-    frames = np.concatenate([p.frames for p in found])
-    return Peaks(frames, np.concatenate([p.bins for p in found])), total
+    return Peaks.concatenate(found), total
 
 
 def _peaks_within(
@@ -68,4 +67,4 @@ def _peaks_within(
     keep = frames >= start
     if stop is not None:
         keep &= frames < stop
-    return Peaks(frames[keep], peaks.bins[keep])
+    return Peaks(frames[keep], peaks.bins[keep], peaks.levels[keep])

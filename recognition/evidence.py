@@ -50,7 +50,7 @@ def gather_evidence(
     """Evidence for ``winner`` from the query and its hits (see ``recognition.matching``)."""
     hashes = query.analysis.hashes
     rows = np.unique(hits.query_rows[aligned_mask(hits, winner, config.alignment_tolerance_frames)])
-    anchor_bins, delta_bins, delta_frames = unpack(hashes.values[rows], config)
+    anchor_bins, delta_bins, delta_frames, _ = unpack(hashes.values[rows], config)
     on_song = hits.song_ids == winner.song_id
     song_hits = Hits(
         hits.song_ids[on_song],

@@ -12,7 +12,9 @@ from fingerprints.hashes import (
     Hashes,
     hash_peaks,
     hashes_at_speeds,
+    level_steps,
     merge_phases,
+    neighbouring_steps,
     pack,
     pair_peaks,
     unpack,
@@ -30,50 +32,105 @@ def song_peaks(config: EngineConfig) -> Peaks:
     )
 
 
-def field_limits(config: EngineConfig) -> tuple[int, int, int]:
-    """Largest anchor bin, largest |bin delta| and largest frame delta the layout can hold."""
+def field_limits(config: EngineConfig) -> tuple[int, int, int, int]:
+    """Largest anchor bin, largest |bin delta|, largest frame delta and largest |level step|
+    the layout can hold."""
     max_anchor = (1 << config.anchor_bin_bits) - 1
     max_delta_bin = (1 << (config.delta_bin_bits - 1)) - 1
-    return max_anchor, max_delta_bin, (1 << config.delta_frame_bits) - 1
+    max_level_step = (1 << (config.level_bits - 1)) - 1
+    return max_anchor, max_delta_bin, (1 << config.delta_frame_bits) - 1, max_level_step
 
 
-def assert_round_trip(
-    anchor_bins: np.ndarray, delta_bins: np.ndarray, delta_frames: np.ndarray, config: EngineConfig
-) -> None:
-    values = pack(anchor_bins, delta_bins, delta_frames, config)
+#: Anchor bins, bin deltas, frame deltas and level steps, as ``pack`` takes them.
+Fields = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def assert_round_trip(fields: Fields, config: EngineConfig) -> None:
+    values = pack(*fields, config)
     assert values.dtype == np.int64
-    width = config.anchor_bin_bits + config.delta_bin_bits + config.delta_frame_bits
+    width = (
+        config.anchor_bin_bits + config.delta_bin_bits + config.delta_frame_bits + config.level_bits
+    )
     assert np.all((values >= 0) & (values < 1 << width))
-    for unpacked, original in zip(unpack(values, config), (anchor_bins, delta_bins, delta_frames)):
+    for unpacked, original in zip(unpack(values, config), fields, strict=True):
         np.testing.assert_array_equal(unpacked, original)
 
 
 def test_pack_round_trips_random_fields(config: EngineConfig) -> None:
-    max_anchor, max_delta_bin, max_delta_frames = field_limits(config)
+    max_anchor, max_delta_bin, max_delta_frames, max_level_step = field_limits(config)
     rng = np.random.default_rng(5)
     n = 10_000
 
     assert_round_trip(
-        rng.integers(0, max_anchor + 1, n),
-        rng.integers(-max_delta_bin, max_delta_bin + 1, n),
-        rng.integers(0, max_delta_frames + 1, n),
+        (
+            rng.integers(0, max_anchor + 1, n),
+            rng.integers(-max_delta_bin, max_delta_bin + 1, n),
+            rng.integers(0, max_delta_frames + 1, n),
+            rng.integers(-max_level_step - 1, max_level_step + 1, n),
+        ),
         config,
     )
 
 
 def test_pack_round_trips_extreme_fields(config: EngineConfig) -> None:
-    max_anchor, max_delta_bin, max_delta_frames = field_limits(config)
+    max_anchor, max_delta_bin, max_delta_frames, max_level_step = field_limits(config)
     corners = np.array(
         [
-            (a, b, f)
+            (a, b, f, level)
             for a in (0, max_anchor)
             for b in (-max_delta_bin - 1, -max_delta_bin, 0, max_delta_bin)
             for f in (0, max_delta_frames)
+            for level in (-max_level_step - 1, 0, max_level_step)
         ]
     )
+    fields: Fields = (corners[:, 0], corners[:, 1], corners[:, 2], corners[:, 3])
 
-    assert_round_trip(corners[:, 0], corners[:, 1], corners[:, 2], config)
-    assert len(np.unique(pack(corners[:, 0], corners[:, 1], corners[:, 2], config))) == len(corners)
+    assert_round_trip(fields, config)
+    assert len(np.unique(pack(*fields, config))) == len(corners)
+
+
+def test_level_differences_round_to_steps_and_clip_at_the_field(config: EngineConfig) -> None:
+    step = config.level_step_db
+    delta_db = np.array([0.0, 0.49, 0.51, -0.51, 2.9, -30.0, 30.0]) * step
+
+    np.testing.assert_array_equal(level_steps(delta_db, config), [0, 0, 1, -1, 3, -4, 3])
+
+
+def test_a_level_difference_near_a_boundary_is_probed_on_its_other_side(
+    config: EngineConfig,
+) -> None:
+    step, margin = config.level_step_db, config.level_probe_margin
+    # Steps 0, 0, 1, -1, 0, and -4 at a boundary, but the field holds no step below it.
+    delta_db = np.array([0.0, 0.5 - margin / 2, 0.5 + margin / 2, -0.5 - margin / 2, 0.2, -4.49])
+
+    rows, steps = neighbouring_steps(delta_db * step, config)
+
+    assert sorted(zip(rows.tolist(), steps.tolist())) == [(1, 1), (2, 0), (3, 0)]
+
+
+def test_a_query_probes_the_step_a_small_level_change_moved_its_pair_to(
+    song_peaks: Peaks, config: EngineConfig
+) -> None:
+    """Levels moved by less than half the probe margin each (so a pair's difference by less
+    than the margin) leave every indexed pair among the query's hashes, while some pairs
+    change step."""
+    rng = np.random.default_rng(8)
+    limit = config.level_probe_margin * config.level_step_db / 2
+    nudged = Peaks(
+        song_peaks.frames,
+        song_peaks.bins,
+        song_peaks.levels + rng.uniform(-limit, limit, len(song_peaks)).astype(np.float32),
+    )
+    indexed = hash_peaks(song_peaks, config, config.index_density)
+    unprobed = hash_peaks(nudged, config, config.index_density)
+    probed = hash_peaks(nudged, config, config.index_density, probe_levels=True)
+
+    def pairs(hashes: Hashes) -> set[tuple[int, int]]:
+        return set(zip(hashes.values.tolist(), hashes.frames.tolist()))
+
+    assert len(pairs(indexed) - pairs(unprobed)) > 0.05 * len(indexed)
+    assert pairs(indexed) <= pairs(probed)
+    assert len(probed) < 1.6 * len(indexed)
 
 
 def test_pairs_stay_in_the_target_zone(song_peaks: Peaks, config: EngineConfig) -> None:
@@ -94,7 +151,7 @@ def test_pairs_are_the_first_peaks_of_each_zone() -> None:
     density = Density(peaks_per_second=15, fan_out=2)
     rng = np.random.default_rng(3)
     frames = np.sort(rng.integers(0, 100, 300)).astype(np.int32)
-    peaks = Peaks(frames, rng.integers(10, 200, 300).astype(np.int32))
+    peaks = Peaks(frames, rng.integers(10, 200, 300).astype(np.int32), np.zeros(300, np.float32))
 
     expected = []
     for a in range(len(frames)):
@@ -111,7 +168,7 @@ def test_pairs_are_the_first_peaks_of_each_zone() -> None:
 
 
 def test_too_few_peaks_make_no_pairs(config: EngineConfig) -> None:
-    one = Peaks(np.array([3], np.int32), np.array([40], np.int32))
+    one = Peaks(np.array([3], np.int32), np.array([40], np.int32), np.array([-20], np.float32))
 
     anchors, targets = pair_peaks(one, config, config.index_density)
 
@@ -124,12 +181,14 @@ def test_hash_fields_describe_the_pairs(song_peaks: Peaks, config: EngineConfig)
 
     hashes = hash_peaks(song_peaks, config, config.index_density)
 
-    anchor_bins, delta_bins, delta_frames = unpack(hashes.values, config)
+    anchor_bins, delta_bins, delta_frames, steps = unpack(hashes.values, config)
     np.testing.assert_array_equal(hashes.frames, song_peaks.frames[anchors])
-    frames, bins = song_peaks.frames, song_peaks.bins
+    frames, bins, levels = song_peaks.frames, song_peaks.bins, song_peaks.levels
     np.testing.assert_array_equal(anchor_bins, bins[anchors])
     np.testing.assert_array_equal(delta_bins, bins[targets] - bins[anchors])
     np.testing.assert_array_equal(delta_frames, frames[targets] - frames[anchors])
+    np.testing.assert_array_equal(steps, level_steps(levels[targets] - levels[anchors], config))
+    assert len(np.unique(steps)) >= 5
 
 
 def test_hashes_are_deterministic(config: EngineConfig) -> None:
@@ -207,7 +266,7 @@ def test_pairs_moved_to_the_original_speed_find_the_songs_hashes(config: EngineC
 
     assert found(moved) > 0.08
     assert found(as_played) < 0.01 and found(moved_wrongly) < 0.01
-    _, _, delta_frames = unpack(moved.values, config)
+    _, _, delta_frames, _ = unpack(moved.values, config)
     assert delta_frames.min() >= config.target_min_frames
     assert delta_frames.max() <= config.target_max_frames
 

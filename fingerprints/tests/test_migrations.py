@@ -1,10 +1,13 @@
 """Migration 0002 regroups the fingerprints of 0001's layout without losing one, and back;
-0003 renames the table to ``song_hash`` and back; on whichever database the suite runs."""
+0003 renames the table to ``song_hash`` and back; 0005 adds generations; 0006 clears the
+fingerprints of the layout before level steps, both ways; on whichever database the suite
+runs."""
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 import numpy as np
@@ -109,6 +112,26 @@ def test_going_back_refuses_frames_the_first_layout_cannot_hold(store: Fingerpri
         regrouping.ungroup(None, editor())
 
 
+#: The last migration whose fingerprints 0006 (level steps) clears, both ways: the round trips
+#: through the earlier ones run with their rows below it.
+LAST_BEFORE_LEVEL_STEPS = "0005_generations"
+
+
+@contextmanager
+def before_level_steps() -> Iterator[MigrationExecutor]:
+    """An executor on the fingerprint database migrated back to 0005; migrated forward to the
+    latest migration afterwards, whatever happened."""
+    executor = MigrationExecutor(connections["fingerprints"])
+    latest = executor.loader.graph.leaf_nodes("fingerprints")
+    executor.migrate([("fingerprints", LAST_BEFORE_LEVEL_STEPS)])
+    try:
+        executor.loader.build_graph()
+        yield executor
+    finally:
+        executor.loader.build_graph()
+        executor.migrate(latest)
+
+
 def grouped_rows() -> list[tuple]:
     """0002's rows, their frames in hex."""
     found = fetch("SELECT hash, song_id, frames FROM fingerprint ORDER BY hash, song_id")
@@ -130,21 +153,22 @@ def grouped_rows() -> list[tuple]:
 def test_manage_py_migrate_goes_back_and_forward_again(
     store: FingerprintStore, target: str, rows_there: Callable[[], list[tuple]], expected: list
 ) -> None:
-    store.add(3, Hashes(np.array([40, 40, 41], np.int64), np.array([8, 2, 5], np.int32)))
-    executor = MigrationExecutor(connections["fingerprints"])
-    latest = executor.loader.graph.leaf_nodes("fingerprints")
-    try:
+    with before_level_steps() as executor:
+        store.add(3, Hashes(np.array([40, 40, 41], np.int64), np.array([8, 2, 5], np.int32)))
         executor.migrate([("fingerprints", target)])
         assert "song_hash" not in table_names()
         assert rows_there() == expected
-    finally:
         executor.loader.build_graph()
-        executor.migrate(latest)
+        executor.migrate([("fingerprints", LAST_BEFORE_LEVEL_STEPS)])
 
-    assert "song_hash" in table_names() and "fingerprint" not in table_names()
-    assert_song_hash_is_keyed_by_hash_and_song()
-    found = store.lookup(np.array([40, 41]))
-    assert sorted(zip(found.hashes.tolist(), found.frames.tolist())) == [(40, 2), (40, 8), (41, 5)]
+        assert "song_hash" in table_names() and "fingerprint" not in table_names()
+        assert_song_hash_is_keyed_by_hash_and_song()
+        found = store.lookup(np.array([40, 41]))
+        assert sorted(zip(found.hashes.tolist(), found.frames.tolist())) == [
+            (40, 2),
+            (40, 8),
+            (41, 5),
+        ]
 
 
 def column_names(table: str) -> list[str]:
@@ -157,24 +181,43 @@ def column_names(table: str) -> list[str]:
 def test_generations_migrate_back_dropping_only_staged_work_and_forward_again(
     store: FingerprintStore,
 ) -> None:
-    store.add(3, Hashes(np.array([40, 41], np.int64), np.array([2, 5], np.int32)))
-    store.stage(Hashes(np.array([40, 42], np.int64), np.array([7, 9], np.int32)), song_id=3)
-    executor = MigrationExecutor(connections["fingerprints"])
-    latest = executor.loader.graph.leaf_nodes("fingerprints")
-    try:
+    with before_level_steps() as executor:
+        store.add(3, Hashes(np.array([40, 41], np.int64), np.array([2, 5], np.int32)))
+        store.stage(Hashes(np.array([40, 42], np.int64), np.array([7, 9], np.int32)), song_id=3)
         executor.migrate([("fingerprints", "0004_hash_popularity")])
         assert {"staged_generation", "staged_song_hash", "store_state"}.isdisjoint(table_names())
         assert column_names("fingerprinted_song") == ["song_id", "hash_count", "hash_set"]
-    finally:
         executor.loader.build_graph()
-        executor.migrate(latest)
+        executor.migrate([("fingerprints", LAST_BEFORE_LEVEL_STEPS)])
 
-    assert store.staged() == []
-    assert [(f.song_id, f.fingerprints, f.generation) for f in store.fingerprinted().values()] == [
-        (3, 2, None)
-    ]
-    found = store.lookup(np.array([40, 41, 42]))
-    assert sorted(zip(found.hashes.tolist(), found.frames.tolist())) == [(40, 2), (41, 5)]
-    staged = store.stage(Hashes(np.array([42], np.int64), np.array([1], np.int32)), song_id=3)
-    assert store.promote(staged.generation, 3)
-    assert store.fingerprinted()[3].generation == staged.generation
+        assert store.staged() == []
+        fingerprinted = store.fingerprinted().values()
+        assert [(f.song_id, f.fingerprints, f.generation) for f in fingerprinted] == [(3, 2, None)]
+        found = store.lookup(np.array([40, 41, 42]))
+        assert sorted(zip(found.hashes.tolist(), found.frames.tolist())) == [(40, 2), (41, 5)]
+        staged = store.stage(Hashes(np.array([42], np.int64), np.array([1], np.int32)), song_id=3)
+        assert store.promote(staged.generation, 3)
+        assert store.fingerprinted()[3].generation == staged.generation
+
+
+@pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)
+def test_fingerprints_of_the_layout_before_level_steps_go_both_ways(
+    store: FingerprintStore,
+) -> None:
+    with before_level_steps() as executor:
+        store.add(3, Hashes(np.array([40, 41], np.int64), np.array([2, 5], np.int32)))
+        store.stage(Hashes(np.array([40, 42], np.int64), np.array([7, 9], np.int32)), song_id=3)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes("fingerprints"))
+        assert_store_is_empty(store)
+        store.add(4, Hashes(np.array([50], np.int64), np.array([1], np.int32)))
+        executor.loader.build_graph()
+        executor.migrate([("fingerprints", LAST_BEFORE_LEVEL_STEPS)])
+        assert_store_is_empty(store)
+
+
+def assert_store_is_empty(store: FingerprintStore) -> None:
+    assert store.count() == 0
+    assert store.fingerprinted() == {} and store.staged() == []
+    assert len(store.lookup(np.array([40, 41, 42, 50]))) == 0
+    assert store.song_counts(np.array([40, 41, 50])).tolist() == [0, 0, 0]

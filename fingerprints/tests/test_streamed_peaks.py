@@ -33,6 +33,7 @@ def test_streamed_peaks_are_those_of_the_whole_signal(
     assert len(whole) > 1500
     np.testing.assert_array_equal(streamed.frames, whole.frames)
     np.testing.assert_array_equal(streamed.bins, whole.bins)
+    np.testing.assert_array_equal(streamed.levels, whole.levels)
 
 
 def test_no_blocks_are_no_peaks(config: EngineConfig) -> None:
