@@ -74,8 +74,9 @@ def neighbouring_steps(delta_db: np.ndarray, config: EngineConfig) -> tuple[np.n
     ``config.level_probe_margin`` of a step of a rounding boundary, each with the step on the
     boundary's other side: where noise may have moved the pair."""
     position = delta_db / config.level_step_db + 0.5
-    fraction = position - np.floor(position)
-    steps = level_steps(delta_db, config)
+    whole = np.floor(position)
+    fraction = position - whole
+    steps = _clipped_steps(whole, config)
     below = np.flatnonzero(fraction < config.level_probe_margin)
     above = np.flatnonzero(fraction > 1 - config.level_probe_margin)
     rows = np.concatenate([below, above])
