@@ -149,7 +149,7 @@ class FingerprintStore(ABC):
             cursor.execute(
                 "INSERT INTO staged_generation (generation, song_id, hash_count, hash_set) "
                 "VALUES (%s, %s, %s, %s)",
-                [generation, song_id, len(pairs), _encode_hash_set(values)],
+                [generation, song_id, len(pairs), encode_hash_set(values)],
             )
             self._write_rows(
                 cursor,
@@ -412,7 +412,9 @@ def unpack_frames(packed: bytes) -> np.ndarray:
     return little.view("<u4").ravel().astype(np.int64)
 
 
-def _encode_hash_set(hash_values: np.ndarray) -> bytes:
+def encode_hash_set(hash_values: np.ndarray) -> bytes:
+    """A song's distinct hashes as ``fingerprinted_song.hash_set`` holds them: ascending, each
+    as its difference from the one before in four bytes, compressed."""
     distinct = np.unique(hash_values)
     return zlib.compress(np.diff(distinct, prepend=0).astype("<u4").tobytes())
 

@@ -1,32 +1,65 @@
-"""``python -m bench.store_load`` end to end on a small synthetic catalog: every figure printed.
+"""``python -m bench.store_load`` end to end on synthetic songs: a table row per size, the
+results files, and a run that stops where the disk would fill.
 
 Timings are never asserted (they depend on the machine); only that they were measured.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
-from bench.tests.scripts import run_script
+from bench.tests.scripts import run_script, write_songs
+
+ROW = re.compile(
+    r"\| ([\d,]+) \| [\d,]+ \| ([\d,]+) \| [\d.]+ \| [\d,]+ \| [\d.]+/[\d.]+ \| [\d.]+/[\d.]+ "
+    r"\| [\d.]+/[\d.]+ \| [\d,]+ \| (\d+) of (\d+) \| (\d+) of (\d+) \|"
+)
 
 
-def test_store_load_prints_storage_and_lookup_figures() -> None:
-    options = ["--songs", "20", "--fingerprints", "500", "--queries", "5"]
+def test_each_size_is_loaded_and_its_clips_identified(tmp_path: Path) -> None:
+    (tmp_path / "music").mkdir()
+    music = write_songs(tmp_path / "music", range(7), seconds=20)
+    options = ["--songs", "3,1006", "--clips", "4", "--cache", str(tmp_path / "cache")]
 
-    done = run_script("bench.store_load", options, timeout_seconds=120)
+    done = run_script(
+        "bench.store_load",
+        [str(music), *options, "--out-dir", str(tmp_path / "out")],
+        timeout_seconds=300,
+    )
 
     assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
-    stored = re.fullmatch(r"store: SqliteStore, ([\d,]+) fingerprints", lines[0])
-    assert stored is not None
-    # 20 songs of 500 random (hash, frame) pairs, a few of which a song may draw twice.
-    assert 9_900 < int(stored[1].replace(",", "")) <= 10_000
-    assert re.fullmatch(r"add, one song at a time: [\d.]+ s; compact: [\d.]+ s", lines[1])
-    assert re.fullmatch(r"size: [\d.]+ MB, [\d.]+ bytes per fingerprint", lines[2])
-    for line, when in zip(lines[3:], ["before compacting", "once compacted"]):
-        assert re.fullmatch(
-            rf"lookup of 1377 hashes {when}: median [\d.]+ ms, p95 [\d.]+ ms, "
-            r"[\d,]+ occurrences found",
-            line,
-        )
-    assert len(lines) == 5
+    rows = [ROW.fullmatch(line) for line in done.stdout.splitlines() if line.startswith("| ")]
+    assert len(rows) == 3 and rows[0] is None  # the header
+    small, large = rows[1], rows[2]
+    assert small is not None and large is not None
+    assert [small[1], large[1]] == ["3", "1,006"]
+    # A thousand distractors hold far more fingerprints than three songs...
+    assert int(large[2].replace(",", "")) > 100 * int(small[2].replace(",", ""))
+    # ...yet none of them takes a clip from its own song, or names an unknown one.
+    for row in (small, large):
+        assert row[3] == row[4] == "4"
+        assert row[5] == "0" and row[6] == "4"
+    record = json.loads((tmp_path / "out" / "store_load.json").read_text())
+    assert [size["songs"] for size in record["sizes"]] == [3, 1006]
+    assert record["stopped"] is None
+    assert "| 1,006 |" in (tmp_path / "out" / "store_load.md").read_text()
+    assert len(list((tmp_path / "cache").rglob("chunk-*.npz"))) == 1
+
+
+def test_a_size_the_disk_cannot_hold_is_not_built(tmp_path: Path) -> None:
+    (tmp_path / "music").mkdir()
+    music = write_songs(tmp_path / "music", range(7), seconds=20)
+    options = ["--songs", "3", "--clips", "1", "--max-disk-gb", "1e9"]
+
+    done = run_script(
+        "bench.store_load",
+        [str(music), *options, "--cache", str(tmp_path / "c"), "--out-dir", str(tmp_path)],
+        timeout_seconds=120,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert "stopped before 3 songs" in done.stderr
+    record = json.loads((tmp_path / "store_load.json").read_text())
+    assert record["sizes"] == [] and record["stopped"].startswith("stopped before 3 songs")
