@@ -25,6 +25,7 @@ from fingerprints.audio import decode_audio
 from fingerprints.config import EngineConfig
 from fingerprints.routers import FINGERPRINTS_DB
 from fingerprints.store import FingerprintStore
+from testsupport.production import production_env
 
 MANAGE_PY = REPO_ROOT / "manage.py"
 
@@ -51,7 +52,7 @@ def setup_django(data_dir: Path) -> None:
     os.environ.pop("KAZOOM_FINGERPRINTS_URL", None)
     os.environ["DJANGO_SETTINGS_MODULE"] = "kazoom_site.settings"
     # Measure what a deployment runs, not the development default (which logs every query).
-    os.environ["DJANGO_DEBUG"] = "0"
+    os.environ.update(production_env())
     django.setup()
     # Load all the code the run needs now, as the indexing child does when it starts, so that
     # both run the same source even if it is edited during the run.

@@ -54,6 +54,7 @@ from fingerprints.hashes import Hashes
 from fingerprints.peaks import Peaks
 from fingerprints.pipeline import Query
 from fingerprints.store import FRAME_BYTES, FingerprintStore, encode_hash_set, pack_frames
+from testsupport.production import production_env
 
 DEFAULT_CACHE_DIR = Path.home() / ".cache" / "kazoom-bench" / "store-load"
 DEFAULT_SIZES = (3_000, 10_000, 30_000, 100_000)
@@ -127,7 +128,7 @@ def _sizes(text: str) -> list[int]:
 
 def _setup_django(data_dir: str) -> None:
     os.environ.update(
-        KAZOOM_DATA_DIR=data_dir, DJANGO_SETTINGS_MODULE="kazoom_site.settings", DJANGO_DEBUG="0"
+        KAZOOM_DATA_DIR=data_dir, DJANGO_SETTINGS_MODULE="kazoom_site.settings", **production_env()
     )
     import django
 

@@ -49,6 +49,19 @@ def env_list(name: str, default: Sequence[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_secret(name: str, development_value: str, *, required: bool) -> str:
+    """A secret such as a signing key: ``development_value`` when unset, unless ``required``,
+    when that value, known to everyone who has read the code, is refused."""
+    raw = _raw(name)
+    if required and raw in (None, development_value):
+        raise ImproperlyConfigured(
+            f"environment variable {name} must be set to a secret of your own "
+            '(the development value is public): python3 -c "import secrets; '
+            'print(secrets.token_urlsafe(50))" makes one'
+        )
+    return development_value if raw is None else raw
+
+
 def env_path(name: str, default: Path) -> Path:
     """A directory or file path, made absolute."""
     raw = _raw(name)

@@ -6,17 +6,50 @@ STATIC_ROOT inside it, when Django starts. The fingerprints go to PostgreSQL ins
 ``KAZOOM_FINGERPRINTS_URL`` names a database there.
 """
 
-import os
 from pathlib import Path
 
-from .env import env_bool, env_choice, env_int, env_list, env_path, env_postgres
+from .env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_path,
+    env_postgres,
+    env_secret,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = env_path("KAZOOM_DATA_DIR", BASE_DIR / "data")
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "kazoom-development-key-change-me-in-production")
 DEBUG = env_bool("DJANGO_DEBUG", True)
+#: With DEBUG off, Kazoom refuses to start on the development key, which anyone can read here.
+SECRET_KEY = env_secret(
+    "DJANGO_SECRET_KEY", "kazoom-development-key-change-me-in-production", required=not DEBUG
+)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+
+#: Whether browsers reach the site over HTTPS (by default, when DEBUG is off): the default of
+#: the redirect to HTTPS, the cookies' Secure flag and HSTS. A plain-HTTP production-style run
+#: on one's own machine sets DJANGO_HTTPS=0.
+HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", HTTPS)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SESSION_COOKIE_SECURE", HTTPS)
+CSRF_COOKIE_SECURE = env_bool("DJANGO_CSRF_COOKIE_SECURE", HTTPS)
+#: Sent with HTTPS responses only; a year, the least the browsers' preload lists accept.
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", HTTPS)
+#: Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips a client's own), a
+#: request it forwarded over HTTPS is secure: no redirect loop, and the CSRF check expects the
+#: https:// origin the browser sent.
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https")
+    if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False)
+    else None
+)
+#: Origins (https://kazoom.example.org) whose forms are accepted besides the host's own: a
+#: proxy that passes on another Host header than the browser's.
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "kazoom_site",

@@ -40,13 +40,14 @@ class Server:
 
 
 @contextmanager
-def served(data_dir: Path, *, workers: int = 2) -> Iterator[Server]:
-    """gunicorn running Kazoom on ``data_dir`` (migrated beforehand) until the block ends; its
-    output goes to ``data_dir``/server.log. Yielded once the port answers."""
+def served(data_dir: Path, *, workers: int = 2, **extra_env: str) -> Iterator[Server]:
+    """gunicorn running Kazoom on ``data_dir`` (migrated beforehand), in this environment and
+    ``extra_env``, until the block ends; its output goes to ``data_dir``/server.log. Yielded
+    once the port answers."""
     port = _free_port()
     log = data_dir / "server.log"
     inherited = {k: v for k, v in os.environ.items() if k != "KAZOOM_FINGERPRINTS_URL"}
-    env = {**inherited, "KAZOOM_DATA_DIR": str(data_dir)}
+    env = {**inherited, "KAZOOM_DATA_DIR": str(data_dir), **extra_env}
     command = [sys.executable, "-m", "gunicorn", "kazoom_site.wsgi", "--workers", str(workers)]
     command += ["--bind", f"127.0.0.1:{port}", "--timeout", "120"]
     with log.open("w") as output:
@@ -89,8 +90,8 @@ class Browser:
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirects()
         )
 
-    def get(self, path: str) -> tuple[int, str]:
-        return self._open(urllib.request.Request(self.base_url + path))
+    def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
+        return self._open(urllib.request.Request(self.base_url + path, headers=headers or {}))
 
     def post(
         self, path: str, fields: dict[str, object], files: dict[str, bytes] | None = None

@@ -9,7 +9,15 @@ from typing import Any
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from kazoom_site.env import env_bool, env_choice, env_int, env_list, env_path, env_postgres
+from kazoom_site.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_path,
+    env_postgres,
+    env_secret,
+)
 
 NAME = "KAZOOM_TEST_VALUE"
 
@@ -152,3 +160,25 @@ def test_an_unreadable_value_is_refused_naming_the_variable(
         read()
 
     assert str(refused.value) == f"environment variable {NAME}={value!r}: expected {accepted}"
+
+
+def test_env_secret_reads_the_secret_or_the_development_value(
+    env: Callable[[str], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env("s3cret")
+    assert env_secret(NAME, "dev-key", required=True) == "s3cret"
+    monkeypatch.delenv(NAME)
+    assert env_secret(NAME, "dev-key", required=False) == "dev-key"
+
+
+@pytest.mark.parametrize("value", ["", "dev-key"], ids=["unset", "the development value"])
+def test_a_required_secret_refuses_the_development_value(
+    value: str, env: Callable[[str], None]
+) -> None:
+    env(value)
+
+    with pytest.raises(ImproperlyConfigured) as refused:
+        env_secret(NAME, "dev-key", required=True)
+
+    assert str(refused.value).startswith(f"environment variable {NAME} must be set")
+    assert "dev-key" not in str(refused.value)

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from testsupport.commands import REPO, run_manage
+from testsupport.production import production_env
 
 
 def test_migrate_creates_a_fresh_data_directory(tmp_path: Path) -> None:
@@ -69,7 +70,7 @@ def test_without_debug_request_errors_and_recognition_logs_reach_the_console(
         "logging.getLogger('recognition.intake').error('a recognition failed')"
     )
 
-    run = run_manage("shell", "-c", code, data_dir=tmp_path / "data", DJANGO_DEBUG="0")
+    run = run_manage("shell", "-c", code, data_dir=tmp_path / "data", **production_env())
 
     assert run.returncode == 0, run.stderr
     assert "ERROR django.request: a request failed" in run.stderr

@@ -17,6 +17,7 @@ import pytest
 from testsupport.commands import REPO, manage_env, migrated_data_dir
 from testsupport.hostile import wav_bytes
 from testsupport.malformed import MULTIPART, audio_part, multipart
+from testsupport.production import production_env
 
 
 def free_port() -> int:
@@ -42,7 +43,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     process = subprocess.Popen(
         [str(gunicorn), "kazoom_site.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
         cwd=REPO,
-        env=manage_env(data, DJANGO_DEBUG="0", DJANGO_ALLOWED_HOSTS="127.0.0.1"),
+        env=manage_env(data, **production_env(DJANGO_ALLOWED_HOSTS="127.0.0.1")),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
