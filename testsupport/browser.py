@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 #: axe-core, as scripts/install-axe.sh installs it (scripts/test.sh runs that).
@@ -53,10 +53,35 @@ def serious_accessibility_violations(page: Page) -> list[str]:
     """axe-core's serious and critical violations in the page as it is now, one line each:
     the rule, its help text and the elements it found."""
     assert AXE_SCRIPT.is_file(), "axe-core is needed: run scripts/install-axe.sh"
-    page.add_script_tag(path=str(AXE_SCRIPT))
+    # Evaluated by the driver, not added as a <script>: the page's Content-Security-Policy
+    # refuses inline scripts, and rightly.
+    page.evaluate(AXE_SCRIPT.read_text())
     violations = page.evaluate("axe.run(document, {resultTypes: ['violations']})")["violations"]
     return [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']]}"
         for v in violations
         if v["impact"] in BLOCKING_IMPACTS
     ]
+
+
+#: Runs in every page before its own scripts: each violation of the Content-Security-Policy is
+#: written to the console, with what it blocked and where.
+_REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => console.error(
+  `CSP violation: ${event.effectiveDirective} refused ${event.blockedURI || "inline code"}`
+  + ` in ${event.documentURI} (${event.sourceFile || "the page"}:${event.lineNumber})`));
+"""
+
+
+class PolicyViolations:
+    """Every violation of the Content-Security-Policy the pages of ``context`` report: their
+    ``securitypolicyviolation`` events and Chromium's own console lines about the policy."""
+
+    def __init__(self, context: BrowserContext) -> None:
+        self.reported: list[str] = []
+        context.add_init_script(_REPORT_VIOLATIONS)
+        context.on("console", self._heard)
+
+    def _heard(self, message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text or message.text.startswith("CSP violation"):
+            self.reported.append(message.text)

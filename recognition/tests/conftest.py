@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
-from testsupport.browser import DESKTOP, MIC_SONG, PHONE, Browsers, OpenPage
+from testsupport.browser import DESKTOP, MIC_SONG, PHONE, Browsers, OpenPage, PolicyViolations
 from testsupport.excerpts import write_clip
 from testsupport.library import SongLibrary
 
@@ -65,7 +65,10 @@ def browsers(
 
 @pytest.fixture
 def open_page(browsers: Browsers, live_server: Any) -> Iterator[OpenPage]:
+    """Opens pages; a test fails if any of them reports a violation of the
+    Content-Security-Policy."""
     contexts = []
+    violations = []
 
     def open_page(*, viewport: str = "desktop", browser: str = "listening", **options: Any) -> Page:
         context = browsers.chromium[browser].new_context(
@@ -75,11 +78,14 @@ def open_page(browsers: Browsers, live_server: Any) -> Iterator[OpenPage]:
             **options,
         )
         contexts.append(context)
+        violations.append(PolicyViolations(context))
         return context.new_page()
 
     yield open_page
     for context in contexts:
         context.close()
+    reported = [line for watch in violations for line in watch.reported]
+    assert not reported, "the pages broke the Content-Security-Policy:\n" + "\n".join(reported)
 
 
 @pytest.fixture

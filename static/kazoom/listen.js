@@ -19,17 +19,8 @@ const elapsedText = document.getElementById("elapsed");
 const result = document.getElementById("result");
 const problemCard = document.getElementById("problem-card");
 
-// The capture processor runs on the audio thread; it only hands each block of samples over.
-const CAPTURE_PROCESSOR = `
-class KazoomCapture extends AudioWorkletProcessor {
-  process(inputs) {
-    const channel = inputs[0] && inputs[0][0];
-    if (channel) this.port.postMessage(channel.slice(0));
-    return true;
-  }
-}
-registerProcessor("kazoom-capture", KazoomCapture);
-`;
+// The capture processor, beside this module: it hands each block of samples over.
+const CAPTURE_PROCESSOR_URL = new URL("capture-processor.js", import.meta.url);
 
 // What to say about each problem: a headline and what to try next.
 const PROBLEMS = {
@@ -68,8 +59,7 @@ async function start() {
     return;
   }
   const context = new AudioContext();
-  const moduleUrl = URL.createObjectURL(new Blob([CAPTURE_PROCESSOR], { type: "text/javascript" }));
-  await context.audioWorklet.addModule(moduleUrl);
+  await context.audioWorklet.addModule(CAPTURE_PROCESSOR_URL);
   const node = new AudioWorkletNode(context, "kazoom-capture");
   context.createMediaStreamSource(stream).connect(node);
   node.connect(context.destination); // keeps the graph pulling; the processor outputs silence
