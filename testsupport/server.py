@@ -21,6 +21,8 @@ from django.test.client import encode_multipart
 
 from .commands import REPO
 
+#: The configuration the README's production-style run gives gunicorn.
+GUNICORN_CONFIG = REPO / "kazoom_site" / "gunicorn.conf.py"
 _BOUNDARY = "KazoomServerTestBoundary"
 _CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -40,15 +42,18 @@ class Server:
 
 
 @contextmanager
-def served(data_dir: Path, *, workers: int = 2, **extra_env: str) -> Iterator[Server]:
-    """gunicorn running Kazoom on ``data_dir`` (migrated beforehand), in this environment and
-    ``extra_env``, until the block ends; its output goes to ``data_dir``/server.log. Yielded
-    once the port answers."""
+def served(
+    data_dir: Path, *, workers: int = 2, env: dict[str, str] | None = None
+) -> Iterator[Server]:
+    """gunicorn running Kazoom as the README runs it (its configuration file) on ``data_dir``
+    (migrated beforehand), in this environment and ``extra_env``, until the block ends; its
+    output goes to ``data_dir``/server.log. Yielded once the port answers."""
     port = _free_port()
     log = data_dir / "server.log"
     inherited = {k: v for k, v in os.environ.items() if k != "KAZOOM_FINGERPRINTS_URL"}
-    env = {**inherited, "KAZOOM_DATA_DIR": str(data_dir), **extra_env}
-    command = [sys.executable, "-m", "gunicorn", "kazoom_site.wsgi", "--workers", str(workers)]
+    env = {**inherited, "KAZOOM_DATA_DIR": str(data_dir), **(env or {})}
+    command = [sys.executable, "-m", "gunicorn", "--config", str(GUNICORN_CONFIG)]
+    command += ["kazoom_site.wsgi", "--workers", str(workers)]
     command += ["--bind", f"127.0.0.1:{port}", "--timeout", "120"]
     with log.open("w") as output:
         process = subprocess.Popen(

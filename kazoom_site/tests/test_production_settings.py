@@ -87,7 +87,7 @@ def _request(
 def proxied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     """The port of gunicorn in the README's production environment, as its proxy reaches it."""
     data = migrated_data_dir(tmp_path_factory.mktemp("data"))
-    with served(data, workers=1, **README_PRODUCTION) as server:
+    with served(data, workers=1, env=README_PRODUCTION) as server:
         yield int(urlsplit(server.url).port or 0)
 
 
@@ -137,7 +137,7 @@ def test_the_upload_form_passes_its_csrf_check_through_the_proxy(proxied: int) -
 def test_without_debug_a_failing_request_is_logged_with_its_traceback(tmp_path: Path) -> None:
     data = tmp_path / "unmigrated"  # every query of the catalog fails
     data.mkdir()
-    with served(data, workers=1, **production_env()) as server:
+    with served(data, workers=1, env=production_env()) as server:
         connection = http.client.HTTPConnection(urlsplit(server.url).netloc, timeout=60)
         connection.request("GET", "/songs/")
         response = connection.getresponse()

@@ -18,6 +18,7 @@ from testsupport.commands import REPO, manage_env, migrated_data_dir
 from testsupport.hostile import wav_bytes
 from testsupport.malformed import MULTIPART, audio_part, multipart
 from testsupport.production import production_env
+from testsupport.server import GUNICORN_CONFIG
 
 
 def free_port() -> int:
@@ -41,7 +42,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     port = free_port()
     gunicorn = Path(sys.executable).parent / "gunicorn"
     process = subprocess.Popen(
-        [str(gunicorn), "kazoom_site.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        [str(gunicorn), "--config", str(GUNICORN_CONFIG), "kazoom_site.wsgi"]
+        + ["--bind", f"127.0.0.1:{port}", "--workers", "1"],
         cwd=REPO,
         env=manage_env(data, **production_env(DJANGO_ALLOWED_HOSTS="127.0.0.1")),
         stdout=subprocess.DEVNULL,

@@ -1,0 +1,102 @@
+"""Slow and idle clients do not stop the site: gunicorn with the repository's configuration
+(threaded workers, tight timeouts) answers ``GET /`` within a second while 20 sockets send
+nothing or less than they declared, and cuts off a client that stops sending its body."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from testsupport.commands import migrated_data_dir
+from testsupport.hostile import wav_bytes
+from testsupport.malformed import MULTIPART, audio_part, multipart
+from testsupport.production import production_env
+from testsupport.server import served
+
+SLOW_SOCKETS = 20
+#: How long a GET may take while they hang: a behaviour bound, not a benchmark.
+GET_BOUND_SECONDS = 1.0
+
+
+def _address(url: str) -> tuple[str, int]:
+    parts = urlsplit(url)
+    return parts.hostname or "", parts.port or 0
+
+
+def _idle(address: tuple[str, int]) -> socket.socket:
+    """A connection that never sends a byte."""
+    return socket.create_connection(address, timeout=60)
+
+
+def _short_body(address: tuple[str, int]) -> socket.socket:
+    """A recognition whose Content-Length is one byte more than the body it sends."""
+    body = multipart(audio_part(wav_bytes()))
+    connection = socket.create_connection(address, timeout=60)
+    head = (
+        f"POST /api/recognize HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {MULTIPART}\r\n"
+        f"Content-Length: {len(body) + 1}\r\n\r\n"
+    )
+    connection.sendall(head.encode() + body)
+    return connection
+
+
+def _timed_get(address: tuple[str, int]) -> tuple[int, float]:
+    began = time.monotonic()
+    connection = http.client.HTTPConnection(*address, timeout=30)
+    connection.request("GET", "/")
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return response.status, time.monotonic() - began
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return migrated_data_dir(tmp_path_factory.mktemp("data"))
+
+
+def test_twenty_idle_or_slow_sockets_do_not_delay_the_home_page(data: Path) -> None:
+    with served(data, env=production_env()) as server, ExitStack() as hanging:
+        address = _address(server.url)
+        assert _timed_get(address)[0] == 200  # warm: both workers have loaded Django
+        for number in range(SLOW_SOCKETS):
+            opened = _idle(address) if number % 2 else _short_body(address)
+            hanging.callback(opened.close)
+        time.sleep(0.5)  # each has reached a worker thread
+
+        answers = [_timed_get(address) for _ in range(5)]
+
+    assert [status for status, _ in answers] == [200] * 5
+    slowest = max(seconds for _, seconds in answers)
+    assert slowest < GET_BOUND_SECONDS, f"GET / took {slowest:.2f} s"
+
+
+@pytest.fixture
+def cut_off_after_one_second(data: Path) -> Iterator[tuple[str, int]]:
+    with served(data, env=production_env(KAZOOM_CLIENT_TIMEOUT="1")) as server:
+        yield _address(server.url)
+
+
+def test_a_client_that_stops_sending_its_body_is_refused(
+    cut_off_after_one_second: tuple[str, int],
+) -> None:
+    connection = _short_body(cut_off_after_one_second)
+    began = time.monotonic()
+
+    response = http.client.HTTPResponse(connection)
+    response.begin()
+    waited = time.monotonic() - began
+    body = json.loads(response.read())
+    connection.close()
+
+    assert response.status == 400
+    assert body["error"]["code"] == "bad_request"
+    assert waited < 5, f"answered after {waited:.1f} s"
