@@ -62,6 +62,22 @@ def env_secret(name: str, development_value: str, *, required: bool) -> str:
     return development_value if raw is None else raw
 
 
+#: The periods a rate may be given per, in seconds.
+RATE_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def env_rate(name: str) -> tuple[int, int] | None:
+    """``30/m``: at most 30 requests a minute (``s``, ``m``, ``h`` or ``d``), as (requests,
+    period in seconds); None when unset."""
+    raw = _raw(name)
+    if raw is None:
+        return None
+    count, _, period = raw.partition("/")
+    if not count.strip().isdigit() or int(count) < 1 or period.strip() not in RATE_PERIODS:
+        raise _refused(name, raw, "a rate such as 30/m (per s, m, h or d)")
+    return int(count), RATE_PERIODS[period.strip()]
+
+
 def env_path(name: str, default: Path) -> Path:
     """A directory or file path, made absolute."""
     raw = _raw(name)

@@ -15,6 +15,7 @@ from .env import (
     env_list,
     env_path,
     env_postgres,
+    env_rate,
     env_secret,
 )
 
@@ -161,6 +162,17 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+#: In the catalog's database (``manage.py createcachetable``, run by scripts/setup.sh), so every
+#: gunicorn worker process counts the same requests; a million entries before culling, so the
+#: counts of clients still in their period are not dropped.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "kazoom_cache",
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    }
+}
+
 #: Overrides of ``fingerprints.config.EngineConfig`` fields, e.g. {"index_fan_out": 5}.
 KAZOOM: dict[str, object] = {}
 
@@ -168,6 +180,13 @@ KAZOOM: dict[str, object] = {}
 KAZOOM_MAX_CLIP_BYTES = env_int("KAZOOM_MAX_CLIP_BYTES", 20 * 1024 * 1024)
 #: Largest song file accepted by the admin's upload, in bytes.
 KAZOOM_MAX_SONG_BYTES = env_int("KAZOOM_MAX_SONG_BYTES", 500 * 1024 * 1024)
+#: How many recognitions (page and API together) one client may ask for, e.g. (30, 60) for
+#: ``KAZOOM_RATE_LIMIT=30/m``; None, when unset, for no limit.
+KAZOOM_RATE_LIMIT = env_rate("KAZOOM_RATE_LIMIT")
+#: How many proxies in front of Kazoom append the address they saw to X-Forwarded-For: a
+#: client is the address that many entries from its end; 0 (the default) trusts none of it
+#: and takes the connection's own address, which any client can be told apart by.
+KAZOOM_TRUSTED_PROXIES = env_int("KAZOOM_TRUSTED_PROXIES", 0)
 #: Where the admin keeps uploaded song files, under names the server makes.
 KAZOOM_LIBRARY_DIR = DATA_DIR / "library"
 

@@ -34,13 +34,17 @@ OTHER_FIELDS_BYTES = 64 * 1024
 
 
 class ClipRejected(Exception):
-    """A clip that cannot be recognised, with what to tell the person and the HTTP status."""
+    """A clip that cannot be recognised, with what to tell the person, the HTTP status and
+    any headers the answer needs (Retry-After)."""
 
-    def __init__(self, code: str, message: str, status: int) -> None:
+    def __init__(
+        self, code: str, message: str, status: int, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.status = status
+        self.headers = headers or {}
 
 
 def clip_size_limit() -> str:

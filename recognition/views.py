@@ -19,6 +19,7 @@ from django_htmx.middleware import HtmxDetails
 from catalog.models import Song
 from fingerprints.wiring import engine_config
 
+from .admission import admit
 from .intake import (
     UNREADABLE_FORM,
     ClipRejected,
@@ -55,17 +56,19 @@ def recognize_page(request: HtmxHttpRequest) -> HttpResponse:
     pending or error) that the microphone script listens for. An uploaded file's card names it.
     """
     named: dict[str, object] = {}
+    headers: dict[str, str] = {}
     try:
+        admit(request)
         fields = form_fields(request, Source.UPLOAD)
         source = Source.MICROPHONE if fields.get("source") == "microphone" else Source.UPLOAD
         interim = source == Source.MICROPHONE and fields.get("interim") == "1"
         named = _file_name(request, source)
         result = recognize_clip(request, source, interim=interim)
     except ClipRejected as rejection:
-        context, status = error_card(rejection), rejection.status
+        context, status, headers = error_card(rejection), rejection.status, rejection.headers
     else:
         context, status = result_card(result, interim=interim), 200
-    return _page_card(request, context | named, status)
+    return _page_card(request, context | named, status, headers)
 
 
 def _file_name(request: HttpRequest, source: Source) -> dict[str, object]:
@@ -82,6 +85,7 @@ def recognize_api(request: HttpRequest) -> JsonResponse:
     """``POST /api/recognize`` with multipart field ``audio``: the ``recognize --json`` shape,
     less server paths."""
     try:
+        admit(request)
         result = recognize_clip(request, Source.API)
     except ClipRejected as rejection:
         return _api_error(rejection)
@@ -102,17 +106,27 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 def _api_error(rejection: ClipRejected) -> JsonResponse:
     body = {"error": {"code": rejection.code, "message": rejection.message}}
-    return JsonResponse(body, status=rejection.status)
+    return JsonResponse(body, status=rejection.status, headers=rejection.headers)
 
 
-def _page_card(request: HtmxHttpRequest, context: dict[str, object], status: int) -> HttpResponse:
+def _page_card(
+    request: HtmxHttpRequest,
+    context: dict[str, object],
+    status: int,
+    headers: dict[str, str] | None = None,
+) -> HttpResponse:
     """The card alone for htmx, with its ``kazoom:outcome`` event; the whole page otherwise."""
     # A request refused before django-htmx's middleware ran has no ``htmx``.
     if getattr(request, "htmx", False):
         response = render(request, "recognition/_result.html", context, status=status)
         trigger_client_event(response, "kazoom:outcome", {"outcome": context["card"]}, after="swap")
-        return response
-    return render(request, "recognition/home.html", _home_context() | context, status=status)
+    else:
+        response = render(
+            request, "recognition/home.html", _home_context() | context, status=status
+        )
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
 
 
 @require_GET

@@ -52,9 +52,10 @@ def run_manage(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedPr
 
 
 def migrated_data_dir(data_dir: Path) -> Path:
-    """``data_dir`` with both of its databases migrated by a ``manage.py`` child."""
-    for database in ("default", "fingerprints"):
-        run = run_manage("migrate", "--database", database, data_dir=data_dir)
+    """``data_dir`` as scripts/setup.sh leaves it: both of its databases migrated and the
+    cache's table made, by ``manage.py`` children."""
+    for args in (["migrate"], ["migrate", "--database", "fingerprints"], ["createcachetable"]):
+        run = run_manage(*args, data_dir=data_dir)
         assert run.returncode == 0, run.stderr
     return data_dir
 

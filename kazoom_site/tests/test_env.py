@@ -16,6 +16,7 @@ from kazoom_site.env import (
     env_list,
     env_path,
     env_postgres,
+    env_rate,
     env_secret,
 )
 
@@ -126,6 +127,7 @@ READERS: dict[str, tuple[Callable[[str, Any], Any], Any]] = {
     "path": (env_path, Path("/srv/kazoom")),
     "choice": (lambda name, default: env_choice(name, default, ["INFO"]), "INFO"),
     "postgres": (lambda name, _: env_postgres(name), None),
+    "rate": (lambda name, _: env_rate(name), None),
 }
 
 
@@ -182,3 +184,27 @@ def test_a_required_secret_refuses_the_development_value(
 
     assert str(refused.value).startswith(f"environment variable {NAME} must be set")
     assert "dev-key" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "rate"), [("30/m", (30, 60)), (" 5 / h ", (5, 3600)), ("1/s", (1, 1))]
+)
+def test_env_rate_reads_requests_per_period(
+    value: str, rate: tuple[int, int], env: Callable[[str], None]
+) -> None:
+    env(value)
+    assert env_rate(NAME) == rate
+
+
+@pytest.mark.parametrize("value", ["30", "0/m", "many/m", "30/week", "-1/m"])
+def test_an_unreadable_rate_is_refused_naming_the_variable(
+    value: str, env: Callable[[str], None]
+) -> None:
+    env(value)
+
+    with pytest.raises(ImproperlyConfigured) as refused:
+        env_rate(NAME)
+
+    assert str(refused.value) == (
+        f"environment variable {NAME}={value!r}: expected a rate such as 30/m (per s, m, h or d)"
+    )

@@ -1,0 +1,73 @@
+"""Whether a client may ask for a recognition now: its rate limit (``KAZOOM_RATE_LIMIT``).
+
+A refused request is answered before its clip is read, and is not logged as an attempt:
+logging is what a flood would cost.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, transaction
+from django.http import HttpRequest
+
+from .intake import ClipRejected
+
+logger = logging.getLogger(__name__)
+
+#: The words of each period a rate is given per.
+PERIOD_WORDS = {1: "second", 60: "minute", 3600: "hour", 86400: "day"}
+
+
+def admit(request: HttpRequest) -> None:
+    """Raises ClipRejected (429, with Retry-After) when the client has used up its rate."""
+    if settings.KAZOOM_RATE_LIMIT is None:
+        return
+    allowed, period_seconds = settings.KAZOOM_RATE_LIMIT
+    now = time.time()
+    window = int(now // period_seconds)
+    try:
+        used = _count(f"kazoom-rate:{client_address(request)}:{window}", period_seconds)
+    except DatabaseError:
+        logger.exception("the rate limit could not be counted; the request goes on")
+        return
+    if used > allowed:
+        retry_after = math.ceil((window + 1) * period_seconds - now)
+        raise ClipRejected(
+            "rate_limited",
+            f"Too many recognitions from your address: {allowed} a "
+            f"{PERIOD_WORDS[period_seconds]} are allowed. Try again in {retry_after} s.",
+            429,
+            headers={"Retry-After": str(retry_after)},
+        )
+
+
+def _count(key: str, period_seconds: int) -> int:
+    """This request counted in ``key``'s period: how many the client has made in it.
+
+    The cache is in the catalog's SQLite database, whose transactions take its write lock as
+    they begin: the read and the write of one count cannot interleave with another's.
+    """
+    with transaction.atomic():
+        used = int(cache.get(key, 0)) + 1
+        cache.set(key, used, timeout=period_seconds)
+    return used
+
+
+def client_address(request: HttpRequest) -> str:
+    """Who is asking: the connection's address, or, behind ``KAZOOM_TRUSTED_PROXIES``
+    proxies, the address the outermost of them saw (a client can write X-Forwarded-For's
+    first entries itself, never the ones the proxies append)."""
+    proxies = settings.KAZOOM_TRUSTED_PROXIES
+    forwarded = [
+        address.strip()
+        for address in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if address.strip()
+    ]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    return str(request.META.get("REMOTE_ADDR", ""))
