@@ -6,6 +6,7 @@ STATIC_ROOT inside it, when Django starts. The fingerprints go to PostgreSQL ins
 ``KAZOOM_FINGERPRINTS_URL`` names a database there.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from .env import (
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
     "catalog",
     "fingerprints",
     "recognition",
@@ -77,7 +79,25 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login attempt.
+    "axes.middleware.AxesMiddleware",
 ]
+
+#: django-axes first: it refuses a login from an address locked out before any password is
+#: checked, so a right password does not get through a lockout.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+#: After this many failed logins from one address (KAZOOM_ADMIN_LOGIN_FAILURES), that address
+#: may not log in for KAZOOM_ADMIN_LOCKOUT_MINUTES, however right the next password; a login
+#: that succeeds first forgets the failures.
+AXES_FAILURE_LIMIT = env_int("KAZOOM_ADMIN_LOGIN_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("KAZOOM_ADMIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "kazoom_site.clients.client_address"
 
 #: What pages may load, and from where: their own scripts, styles and connections only (no
 #: inline script or style attribute anywhere, the admin's included), images of their own or
@@ -184,8 +204,8 @@ KAZOOM_MAX_SONG_BYTES = env_int("KAZOOM_MAX_SONG_BYTES", 500 * 1024 * 1024)
 #: ``KAZOOM_RATE_LIMIT=30/m``; None, when unset, for no limit.
 KAZOOM_RATE_LIMIT = env_rate("KAZOOM_RATE_LIMIT")
 #: How many proxies in front of Kazoom append the address they saw to X-Forwarded-For: a
-#: client is the address that many entries from its end; 0 (the default) trusts none of it
-#: and takes the connection's own address, which any client can be told apart by.
+#: client (for the rate limit and the admin's login lockout) is the address that many entries
+#: from its end; 0, the default, trusts none of it and takes the connection's own address.
 KAZOOM_TRUSTED_PROXIES = env_int("KAZOOM_TRUSTED_PROXIES", 0)
 #: Where the admin keeps uploaded song files, under names the server makes.
 KAZOOM_LIBRARY_DIR = DATA_DIR / "library"
@@ -201,7 +221,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        # Its lockouts are warnings; its INFO is a line at every start of every command.
+        "axes.apps": {"level": "WARNING"},
+    },
 }
 
 #: Small uploads are kept in memory; larger ones go to a temporary file named by the server.

@@ -15,6 +15,8 @@ from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.http import HttpRequest
 
+from kazoom_site.clients import client_address
+
 from .intake import ClipRejected
 
 logger = logging.getLogger(__name__)
@@ -56,18 +58,3 @@ def _count(key: str, period_seconds: int) -> int:
         used = int(cache.get(key, 0)) + 1
         cache.set(key, used, timeout=period_seconds)
     return used
-
-
-def client_address(request: HttpRequest) -> str:
-    """Who is asking: the connection's address, or, behind ``KAZOOM_TRUSTED_PROXIES``
-    proxies, the address the outermost of them saw (a client can write X-Forwarded-For's
-    first entries itself, never the ones the proxies append)."""
-    proxies = settings.KAZOOM_TRUSTED_PROXIES
-    forwarded = [
-        address.strip()
-        for address in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        if address.strip()
-    ]
-    if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies]
-    return str(request.META.get("REMOTE_ADDR", ""))
