@@ -203,6 +203,9 @@ KAZOOM_MAX_SONG_BYTES = env_int("KAZOOM_MAX_SONG_BYTES", 500 * 1024 * 1024)
 #: How many recognitions (page and API together) one client may ask for, e.g. (30, 60) for
 #: ``KAZOOM_RATE_LIMIT=30/m``; None, when unset, for no limit.
 KAZOOM_RATE_LIMIT = env_rate("KAZOOM_RATE_LIMIT")
+#: The key ``POST /api/recognize`` needs (``Authorization: Bearer KEY`` or ``X-API-Key``);
+#: unset, the API is open to all. The page never needs it.
+KAZOOM_API_KEY = env_secret("KAZOOM_API_KEY", "", required=False)
 #: How many proxies in front of Kazoom append the address they saw to X-Forwarded-For: a
 #: client (for the rate limit and the admin's login lockout) is the address that many entries
 #: from its end; 0, the default, trusts none of it and takes the connection's own address.

@@ -1,4 +1,5 @@
-"""Whether a client may ask for a recognition now: its rate limit (``KAZOOM_RATE_LIMIT``).
+"""Whether a client may ask for a recognition now: its rate limit (``KAZOOM_RATE_LIMIT``)
+and, on the API, its key (``KAZOOM_API_KEY``).
 
 A refused request is answered before its clip is read, and is not logged as an attempt:
 logging is what a flood would cost.
@@ -6,6 +7,7 @@ logging is what a flood would cost.
 
 from __future__ import annotations
 
+import hmac
 import logging
 import math
 import time
@@ -25,8 +27,15 @@ logger = logging.getLogger(__name__)
 PERIOD_WORDS = {1: "second", 60: "minute", 3600: "hour", 86400: "day"}
 
 
-def admit(request: HttpRequest) -> None:
-    """Raises ClipRejected (429, with Retry-After) when the client has used up its rate."""
+def admit(request: HttpRequest, *, api: bool) -> None:
+    """Raises ClipRejected when the client has used up its rate (429, with Retry-After), or
+    when the ``api`` needs a key it did not send or sent wrong (401)."""
+    _check_rate(request)
+    if api:
+        _check_api_key(request)
+
+
+def _check_rate(request: HttpRequest) -> None:
     if settings.KAZOOM_RATE_LIMIT is None:
         return
     allowed, period_seconds = settings.KAZOOM_RATE_LIMIT
@@ -46,6 +55,32 @@ def admit(request: HttpRequest) -> None:
             429,
             headers={"Retry-After": str(retry_after)},
         )
+
+
+def _check_api_key(request: HttpRequest) -> None:
+    expected = settings.KAZOOM_API_KEY
+    if not expected:
+        return
+    sent = _sent_key(request)
+    challenge = {"WWW-Authenticate": 'Bearer realm="Kazoom API"'}
+    if sent is None:
+        raise ClipRejected(
+            "api_key_required",
+            "This API needs its key: send it as 'Authorization: Bearer KEY' or 'X-API-Key: KEY'.",
+            401,
+            headers=challenge,
+        )
+    # In constant time: how long the comparison takes says nothing of how much of it matched.
+    if not hmac.compare_digest(sent.encode(), expected.encode()):
+        raise ClipRejected("bad_api_key", "That API key is not the right one.", 401, challenge)
+
+
+def _sent_key(request: HttpRequest) -> str | None:
+    """The key in ``Authorization: Bearer KEY`` or ``X-API-Key: KEY``; None without either."""
+    scheme, _, credentials = request.headers.get("Authorization", "").strip().partition(" ")
+    if scheme.lower() == "bearer" and credentials.strip():
+        return credentials.strip()
+    return request.headers.get("X-API-Key", "").strip() or None
 
 
 def _count(key: str, period_seconds: int) -> int:

@@ -58,7 +58,7 @@ def recognize_page(request: HtmxHttpRequest) -> HttpResponse:
     named: dict[str, object] = {}
     headers: dict[str, str] = {}
     try:
-        admit(request)
+        admit(request, api=False)
         fields = form_fields(request, Source.UPLOAD)
         source = Source.MICROPHONE if fields.get("source") == "microphone" else Source.UPLOAD
         interim = source == Source.MICROPHONE and fields.get("interim") == "1"
@@ -85,7 +85,7 @@ def recognize_api(request: HttpRequest) -> JsonResponse:
     """``POST /api/recognize`` with multipart field ``audio``: the ``recognize --json`` shape,
     less server paths."""
     try:
-        admit(request)
+        admit(request, api=True)
         result = recognize_clip(request, Source.API)
     except ClipRejected as rejection:
         return _api_error(rejection)
