@@ -210,6 +210,8 @@ KAZOOM_API_KEY = env_secret("KAZOOM_API_KEY", "", required=False)
 #: client (for the rate limit and the admin's login lockout) is the address that many entries
 #: from its end; 0, the default, trusts none of it and takes the connection's own address.
 KAZOOM_TRUSTED_PROXIES = env_int("KAZOOM_TRUSTED_PROXIES", 0)
+#: ``manage.py prune_attempts`` deletes the recognition attempts logged longer ago than this.
+KAZOOM_ATTEMPT_RETENTION_DAYS = env_int("KAZOOM_ATTEMPT_RETENTION_DAYS", 90)
 #: Where the admin keeps uploaded song files, under names the server makes.
 KAZOOM_LIBRARY_DIR = DATA_DIR / "library"
 

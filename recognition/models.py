@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db import models
+from datetime import datetime
+
+from django.db import models, transaction
 
 from catalog.models import Song
 
@@ -35,6 +37,23 @@ class RecognitionAttempt(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    @classmethod
+    def prune(cls, before: datetime, *, batch_size: int = 10_000) -> int:
+        """Delete the attempts logged before ``before``, oldest first, ``batch_size`` at a time,
+        each batch in a transaction of its own (the site's writers wait for one batch, never
+        for the whole prune); how many were deleted."""
+        deleted = 0
+        while True:
+            with transaction.atomic():
+                batch = list(
+                    cls.objects.filter(created_at__lt=before)
+                    .order_by("created_at")
+                    .values_list("pk", flat=True)[:batch_size]
+                )
+                if not batch:
+                    return deleted
+                deleted += cls.objects.filter(pk__in=batch).delete()[0]
 
     def __str__(self) -> str:
         when = f"{self.created_at:%Y-%m-%d %H:%M:%S}"
