@@ -1,8 +1,13 @@
-"""The environment of the README's production-style run, on this machine's plain HTTP."""
+"""The README's production-style run: gunicorn's configuration file, and the environment,
+on this machine's plain HTTP."""
 
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
+
+#: The configuration the README's production-style run gives gunicorn.
+GUNICORN_CONFIG = Path(__file__).resolve().parent.parent / "kazoom_site" / "gunicorn.conf.py"
 
 
 def production_env(**env: str) -> dict[str, str]:

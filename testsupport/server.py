@@ -20,9 +20,8 @@ from pathlib import Path
 from django.test.client import encode_multipart
 
 from .commands import REPO
+from .production import GUNICORN_CONFIG
 
-#: The configuration the README's production-style run gives gunicorn.
-GUNICORN_CONFIG = REPO / "kazoom_site" / "gunicorn.conf.py"
 _BOUNDARY = "KazoomServerTestBoundary"
 _CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 

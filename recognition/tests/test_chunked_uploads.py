@@ -17,8 +17,7 @@ import pytest
 from testsupport.commands import REPO, manage_env, migrated_data_dir
 from testsupport.hostile import wav_bytes
 from testsupport.malformed import MULTIPART, audio_part, multipart
-from testsupport.production import production_env
-from testsupport.server import GUNICORN_CONFIG
+from testsupport.production import GUNICORN_CONFIG, production_env
 
 
 def free_port() -> int:
