@@ -35,7 +35,6 @@ import json
 import os
 import random
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -55,6 +54,7 @@ from testsupport.codecs import write_audio
 from testsupport.excerpts import cut
 from testsupport.malformed import MULTIPART, audio_part, field_part, multipart
 from testsupport.music import SAMPLE_RATE, synth_song
+from testsupport.ports import free_port
 from testsupport.production import GUNICORN_CONFIG, production_env
 
 CLIP_SECONDS = 6.0
@@ -188,7 +188,7 @@ def prepare(env: dict[str, str], catalog: Sequence[Path]) -> None:
 @contextmanager
 def gunicorn(env: dict[str, str], log: Path) -> Iterator[int]:
     """gunicorn as the README runs it, on a free local port; its port."""
-    port = _free_port()
+    port = free_port()
     with log.open("w") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--config", str(GUNICORN_CONFIG)]
@@ -208,12 +208,6 @@ def gunicorn(env: dict[str, str], log: Path) -> Iterator[int]:
     finally:
         process.terminate()
         process.wait(timeout=60)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _answers(port: int) -> bool:

@@ -183,13 +183,14 @@ STORAGES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 #: In the catalog's database (``manage.py createcachetable``, run by scripts/setup.sh), so every
-#: gunicorn worker process counts the same requests; a million entries before culling, so the
-#: counts of clients still in their period are not dropped.
+#: gunicorn worker process counts the same requests. Past MAX_ENTRIES rows (each write counts
+#: them) the expired ones are deleted; counts still in their period go only when more clients
+#: than that asked in one period.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "kazoom_cache",
-        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
     }
 }
 

@@ -34,8 +34,9 @@ OTHER_FIELDS_BYTES = 64 * 1024
 
 
 class ClipRejected(Exception):
-    """A clip that cannot be recognised, with what to tell the person, the HTTP status and
-    any headers the answer needs (Retry-After)."""
+    """A clip that cannot be recognised, or a request refused before its clip is looked at,
+    with what to tell the person, the HTTP status and any headers the answer needs
+    (Retry-After)."""
 
     def __init__(
         self, code: str, message: str, status: int, headers: dict[str, str] | None = None

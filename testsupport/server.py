@@ -20,16 +20,11 @@ from pathlib import Path
 from django.test.client import encode_multipart
 
 from .commands import REPO
+from .ports import free_port
 from .production import GUNICORN_CONFIG
 
 _BOUNDARY = "KazoomServerTestBoundary"
 _CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass(frozen=True)
@@ -47,7 +42,7 @@ def served(
     """gunicorn running Kazoom as the README runs it (its configuration file) on ``data_dir``
     (migrated beforehand), in this environment and ``extra_env``, until the block ends; its
     output goes to ``data_dir``/server.log. Yielded once the port answers."""
-    port = _free_port()
+    port = free_port()
     log = data_dir / "server.log"
     inherited = {k: v for k, v in os.environ.items() if k != "KAZOOM_FINGERPRINTS_URL"}
     env = {**inherited, "KAZOOM_DATA_DIR": str(data_dir), **(env or {})}

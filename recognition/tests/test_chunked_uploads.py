@@ -17,13 +17,8 @@ import pytest
 from testsupport.commands import REPO, manage_env, migrated_data_dir
 from testsupport.hostile import wav_bytes
 from testsupport.malformed import MULTIPART, audio_part, multipart
+from testsupport.ports import free_port
 from testsupport.production import GUNICORN_CONFIG, production_env
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def accepts_connections(port: int) -> bool:
