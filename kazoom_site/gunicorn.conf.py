@@ -2,8 +2,11 @@
 
 Threaded workers, so that a slow or idle client holds one thread, not a whole worker: the
 worker's main thread waits for a connection's request without a thread of its own once it
-has sent nothing for 5 s, and a client that stops sending the request it began is cut off
-after ``KAZOOM_CLIENT_TIMEOUT`` seconds (10). Options given on the command line win over these.
+has sent nothing for 5 s, and a client that stops sending the body it declared is cut off after
+``KAZOOM_CLIENT_TIMEOUT`` seconds (10). One that stops half-way through its headers holds its
+thread until it hangs up (gunicorn bounds no header read): more of those than the threads
+need a buffering proxy in front. Options given on the command line win over these. It imports
+nothing of Kazoom's, so it loads from any working directory.
 """
 
 from __future__ import annotations

@@ -82,7 +82,9 @@ def test_twenty_idle_or_slow_sockets_do_not_delay_the_home_page(data: Path) -> N
 @pytest.fixture
 def cut_off_after_one_second(data: Path) -> Iterator[tuple[str, int]]:
     with served(data, env=production_env(KAZOOM_CLIENT_TIMEOUT="1")) as server:
-        yield _address(server.url)
+        address = _address(server.url)
+        assert _timed_get(address)[0] == 200  # warm: the workers have loaded Django
+        yield address
 
 
 def test_a_client_that_stops_sending_its_body_is_refused(
