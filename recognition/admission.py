@@ -24,7 +24,7 @@ from .intake import ClipRejected
 logger = logging.getLogger(__name__)
 
 #: The words of each period a rate is given per.
-PERIOD_WORDS = {1: "second", 60: "minute", 3600: "hour", 86400: "day"}
+PERIOD_WORDS = {1: "a second", 60: "a minute", 3600: "an hour", 86400: "a day"}
 
 
 def admit(request: HttpRequest, *, api: bool) -> None:
@@ -50,11 +50,15 @@ def _check_rate(request: HttpRequest) -> None:
         retry_after = math.ceil((window + 1) * period_seconds - now)
         raise ClipRejected(
             "rate_limited",
-            f"Too many recognitions from your address: {allowed} a "
-            f"{PERIOD_WORDS[period_seconds]} are allowed. Try again in {retry_after} s.",
+            f"Your address has used up its recognitions: the limit is {allowed} "
+            f"{PERIOD_WORDS[period_seconds]}. Try again in {_wait_words(retry_after)}.",
             429,
             headers={"Retry-After": str(retry_after)},
         )
+
+
+def _wait_words(seconds: int) -> str:
+    return f"{seconds} s" if seconds < 120 else f"{math.ceil(seconds / 60)} min"
 
 
 def _check_api_key(request: HttpRequest) -> None:

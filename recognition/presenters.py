@@ -47,7 +47,7 @@ ERROR_HEADLINES = {
     "too_short": "That clip is too short",
     "missing_file": "No audio received",
     "server_error": "Something went wrong on our side",
-    "rate_limited": "Too many recognitions at once",
+    "rate_limited": "Too many recognitions",
 }
 #: What to try next, per refusal.
 ERROR_HINTS = {
@@ -57,7 +57,6 @@ ERROR_HINTS = {
     "truncated": "The upload may have been interrupted: try sending it again.",
     "too_short": "Record or upload at least a second; three to ten seconds works best.",
     "server_error": "Please try again in a moment.",
-    "rate_limited": "Wait a little, then try again.",
 }
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
 from testsupport.badfiles import empty_file, half_second_wav, text_renamed_mp3
@@ -65,3 +66,24 @@ def test_a_refused_upload_shows_its_card_in_place(
     expect(page.locator('#result [data-outcome="match"] .song-title')).to_have_text(
         indexed.songs[3].title
     )
+
+
+def test_a_client_over_its_rate_limit_sees_the_card_and_when_to_try_again(
+    page: Page,
+    indexed: SongLibrary,
+    tmp_path: Path,
+    settings,  # noqa: ANN001
+) -> None:
+    settings.KAZOOM_RATE_LIMIT = (1, 3600)
+    cache.clear()  # the cache's table is not emptied between transactional tests
+    page.goto("/")
+    clip = write_clip(tmp_path / "c.wav", indexed.songs[1].samples)
+    page.set_input_files("#audio-file", str(clip))
+    expect(page.locator('#result [data-outcome="match"]')).to_be_visible()
+
+    page.set_input_files("#audio-file", str(text_renamed_mp3(tmp_path)))
+
+    card = page.locator('#result article[data-code="rate_limited"]')
+    expect(card.locator("h2")).to_have_text("Too many recognitions")
+    expect(card).to_contain_text("the limit is 1 an hour. Try again in")
+    screenshot(page, "error-rate_limited")

@@ -5,6 +5,7 @@ the page's card, in both DEBUG modes; counted in the cache every gunicorn worker
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -13,7 +14,6 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
-from recognition import admission
 from recognition.models import RecognitionAttempt
 from testsupport.commands import migrated_data_dir
 from testsupport.production import production_env
@@ -48,7 +48,7 @@ def test_the_api_answers_429_once_the_client_has_used_its_rate(client: Client) -
     assert [status for status, _, _ in answers] == [400] * ALLOWED  # no file: counted too
     assert status == 429
     assert body["error"]["code"] == "rate_limited"
-    assert "3 a minute" in body["error"]["message"]
+    assert "the limit is 3 a minute" in body["error"]["message"]
     assert retry_after is not None and 1 <= int(retry_after) <= 60
     assert RecognitionAttempt.objects.count() == ALLOWED  # the refusal is not logged
 
@@ -67,7 +67,49 @@ def test_the_page_shows_the_error_card_and_shares_the_api_s_count(
     status, card, retry_after = _page(client)
 
     assert status == 429 and retry_after is not None
-    assert 'data-code="rate_limited"' in card and "Too many recognitions at once" in card
+    assert 'data-code="rate_limited"' in card and "Too many recognitions" in card
+
+
+class Clock:
+    """``time.time`` at a chosen moment after the next midnight (UTC): a period of a minute or
+    an hour starts there, and the cache's expiry times, from the same clock, are still to come
+    by the real one."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.midnight = (int(time.time()) // 86400 + 1) * 86400
+        self.seconds_after = 0.0
+        monkeypatch.setattr(time, "time", lambda: self.midnight + self.seconds_after)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    return Clock(monkeypatch)
+
+
+@pytest.mark.parametrize(
+    ("rate", "seconds_after", "wait", "retry_after"),
+    [((ALLOWED, 60), 15.5, "45 s", "45"), ((ALLOWED, 3600), 2560.0, "18 min", "1040")],
+    ids=["a minute", "an hour"],
+)
+def test_the_refusal_says_when_to_try_again(
+    rate: tuple[int, int],
+    seconds_after: float,
+    wait: str,
+    retry_after: str,
+    clock: Clock,
+    client: Client,
+    settings,  # noqa: ANN001
+) -> None:
+    settings.KAZOOM_RATE_LIMIT = rate
+    clock.seconds_after = seconds_after
+    for _ in range(ALLOWED):
+        _api(client)
+
+    status, body, header = _api(client)
+
+    assert status == 429
+    assert body["error"]["message"].endswith(f"Try again in {wait}.")
+    assert header == retry_after
 
 
 def test_each_client_has_its_own_count(client: Client) -> None:
@@ -77,14 +119,12 @@ def test_each_client_has_its_own_count(client: Client) -> None:
     assert _api(Client(REMOTE_ADDR="192.0.2.7"))[0] == 400
 
 
-def test_a_new_period_starts_the_count_again(
-    client: Client, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(admission.time, "time", lambda: 6_000_000.0)
-    for _ in range(ALLOWED + 1):
-        _api(client)
-    monkeypatch.setattr(admission.time, "time", lambda: 6_000_060.0)
+def test_a_new_period_starts_the_count_again(client: Client, clock: Clock) -> None:
+    clock.seconds_after = 50
+    answers = [_api(client)[0] for _ in range(ALLOWED + 1)]
+    clock.seconds_after = 61
 
+    assert answers[-1] == 429
     assert _api(client)[0] == 400
 
 
