@@ -123,6 +123,8 @@ KAZOOM_MAX_CLIP_BYTES = env_int("KAZOOM_MAX_CLIP_BYTES", 20 * 1024 * 1024)
 KAZOOM_MAX_SONG_BYTES = env_int("KAZOOM_MAX_SONG_BYTES", 500 * 1024 * 1024)
 #: Where the admin keeps uploaded song files, under names the server makes.
 KAZOOM_LIBRARY_DIR = DATA_DIR / "library"
+#: Where songs' cover art is kept, re-encoded, under names the server makes.
+KAZOOM_COVERS_DIR = DATA_DIR / "covers"
 
 #: Everything is logged to the console (stderr), from ``KAZOOM_LOG_LEVEL`` (INFO by default) up.
 #: Django's own default would show its request errors there only while DEBUG is on.

@@ -7,7 +7,15 @@ from typing import cast
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotModified,
+    JsonResponse,
+)
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
@@ -16,6 +24,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
+from catalog.covers import kept_cover
 from catalog.models import Song
 from fingerprints.wiring import engine_config
 
@@ -140,6 +149,31 @@ def songs(request: HtmxHttpRequest) -> HttpResponse:
     }
     template = "recognition/_song_table.html" if partial else "recognition/songs.html"
     return render(request, template, context)
+
+
+#: How long a browser keeps a cover fetched under its current version (``?v=``, which the
+#: pages give): a new cover gets a new name, hence a new URL.
+COVER_CACHE = "public, max-age=31536000, immutable"
+#: Under any other URL, a browser asks again each time (a 304 when its copy is current).
+COVER_REVALIDATE = "public, no-cache"
+
+
+@require_GET
+def song_cover(request: HttpRequest, song_id: int) -> HttpResponseBase:
+    """A song's cover art, as the JPEG indexing made of it; 404 for a song without one."""
+    song = Song.objects.filter(pk=song_id).first()
+    path = kept_cover(song.cover) if song is not None and song.cover else None
+    if song is None or path is None or not path.is_file():
+        raise Http404("no such cover")
+    etag = f'"{song.cover}"'
+    current = request.GET.get("v") == song.cover_version()
+    if etag in request.headers.get("If-None-Match", ""):
+        response: HttpResponseBase = HttpResponseNotModified()
+    else:
+        response = FileResponse(path.open("rb"), content_type="image/jpeg")
+    response["ETag"] = etag
+    response["Cache-Control"] = COVER_CACHE if current else COVER_REVALIDATE
+    return response
 
 
 def _home_context() -> dict[str, object]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from playwright.sync_api import Browser, Page
+from PIL import Image
+from playwright.sync_api import Browser, Locator, Page
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 #: axe-core, as scripts/install-axe.sh installs it (scripts/test.sh runs that).
@@ -60,3 +62,18 @@ def serious_accessibility_violations(page: Page) -> list[str]:
         for v in violations
         if v["impact"] in BLOCKING_IMPACTS
     ]
+
+
+def shown_colour(element: Locator, x: float, y: float) -> tuple[int, int, int]:
+    """The colour the page draws at (``x``, ``y``) of ``element``, as fractions of its box."""
+    image = Image.open(io.BytesIO(element.screenshot())).convert("RGB")
+    pixel = image.getpixel((int(x * image.width), int(y * image.height)))
+    return cast(tuple[int, int, int], pixel)
+
+
+def assert_cover_shows(cover: Locator, colour: tuple[int, int, int]) -> None:
+    """``cover`` is a loaded image drawn in ``colour`` (the test library's covers are one
+    colour, with a white square in the top left corner)."""
+    assert cover.evaluate("img => img.complete && img.naturalWidth > 0")
+    drawn = shown_colour(cover, 0.7, 0.7)
+    assert max(abs(a - b) for a, b in zip(drawn, colour, strict=True)) <= 16, drawn

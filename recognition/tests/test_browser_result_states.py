@@ -14,7 +14,12 @@ from playwright.sync_api import Locator, Page, expect
 
 from recognition.presenters import CONFIDENCE_LEVELS
 from testsupport.badfiles import text_renamed_mp3
-from testsupport.browser import OpenPage, screenshot, serious_accessibility_violations
+from testsupport.browser import (
+    OpenPage,
+    assert_cover_shows,
+    screenshot,
+    serious_accessibility_violations,
+)
 from testsupport.catalog import small_catalog
 from testsupport.excerpts import write_clip
 from testsupport.library import BOTH_DATABASES, SongLibrary
@@ -115,6 +120,8 @@ def test_a_match_and_why(
     expect(card).to_have_attribute("data-outcome", "match")
     expect(card.locator(".song-title")).to_have_text(song.title)
     expect(card.locator(".file-name")).to_have_text("File: Party clip.mp3")
+    assert song.cover_colour is not None
+    assert_cover_shows(card.locator("img.cover"), song.cover_colour)
     card.locator("details.why summary").click()
     charts = card.locator("details.why svg")
     expect(charts).to_have_count(2)
