@@ -123,6 +123,9 @@ KAZOOM_MAX_CLIP_BYTES = env_int("KAZOOM_MAX_CLIP_BYTES", 20 * 1024 * 1024)
 KAZOOM_MAX_SONG_BYTES = env_int("KAZOOM_MAX_SONG_BYTES", 500 * 1024 * 1024)
 #: Where the admin keeps uploaded song files, under names the server makes.
 KAZOOM_LIBRARY_DIR = DATA_DIR / "library"
+#: Who may play the indexed songs themselves (``/songs/<id>/audio``, the pages' players):
+#: "staff" (the default: the library may not be everyone's to hear) or "everyone".
+KAZOOM_PLAYBACK = env_choice("KAZOOM_PLAYBACK", "STAFF", ["STAFF", "EVERYONE"]).lower()
 #: Where songs' cover art is kept, re-encoded, under names the server makes.
 KAZOOM_COVERS_DIR = DATA_DIR / "covers"
 

@@ -6,6 +6,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("recognize", views.recognize_page, name="recognize"),
     path("songs/", views.songs, name="songs"),
+    path("songs/<int:song_id>/", views.song, name="song"),
     path("songs/<int:song_id>/cover", views.song_cover, name="song-cover"),
+    path("songs/<int:song_id>/audio", views.song_audio_file, name="song-audio"),
     path("api/recognize", views.recognize_api, name="api-recognize"),
 ]

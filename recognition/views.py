@@ -8,18 +8,18 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseNotModified,
     JsonResponse,
+    StreamingHttpResponse,
 )
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
@@ -39,6 +39,9 @@ from .intake import (
 )
 from .listing import Sort, column_heads, find_songs
 from .presenters import error_card, recognition_json, result_card
+from .ranges import ByteRange, Unsatisfiable, requested_range
+from .song_audio import AudioRefused, FilePart, song_audio
+from .song_pages import song_page
 
 SONGS_PER_PAGE = 25
 #: Where the JSON API's paths start; its errors are answered in its own shape.
@@ -159,21 +162,69 @@ COVER_REVALIDATE = "public, no-cache"
 
 
 @require_GET
-def song_cover(request: HttpRequest, song_id: int) -> HttpResponseBase:
+def song_cover(request: HttpRequest, song_id: int) -> HttpResponse:
     """A song's cover art, as the JPEG indexing made of it; 404 for a song without one."""
     song = Song.objects.filter(pk=song_id).first()
     path = kept_cover(song.cover) if song is not None and song.cover else None
-    if song is None or path is None or not path.is_file():
+    if song is None or path is None:
         raise Http404("no such cover")
     etag = f'"{song.cover}"'
-    current = request.GET.get("v") == song.cover_version()
     if etag in request.headers.get("If-None-Match", ""):
-        response: HttpResponseBase = HttpResponseNotModified()
+        response: HttpResponse = HttpResponseNotModified()
     else:
-        response = FileResponse(path.open("rb"), content_type="image/jpeg")
+        try:
+            response = HttpResponse(path.read_bytes(), content_type="image/jpeg")
+        except OSError as error:
+            raise Http404("no such cover") from error
     response["ETag"] = etag
+    current = request.GET.get("v") == song.cover_version()
     response["Cache-Control"] = COVER_CACHE if current else COVER_REVALIDATE
     return response
+
+
+@require_GET
+def song(request: HttpRequest, song_id: int) -> HttpResponse:
+    """A song's own page: its facts, its cover, how often it was named, and a player for
+    those who may play."""
+    page = song_page(song_id)
+    if page is None:
+        return _refusal_page(request, 404, "No such song", "Kazoom has no song by that number.")
+    return render(request, "recognition/song.html", {"page": page, "song": page.song})
+
+
+@require_safe
+def song_audio_file(request: HttpRequest, song_id: int) -> HttpResponseBase:
+    """The song's indexed file, whole (200) or the one byte range asked for (206); 416 for a
+    range past its end; 403, 404 or 410 (its file gone) on the site's page."""
+    try:
+        audio = song_audio(song_id, request.user)
+    except AudioRefused as refusal:
+        return _refusal_page(request, refusal.status, refusal.headline, refusal.message)
+    try:
+        wanted = requested_range(request.headers.get("Range"), audio.size)
+    except Unsatisfiable:
+        audio.file.close()
+        response: HttpResponseBase = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{audio.size}"
+        return response
+    part = wanted or ByteRange(0, audio.size - 1)
+    response = StreamingHttpResponse(
+        FilePart(audio.file, part), status=200 if wanted is None else 206
+    )
+    response["Content-Type"] = audio.media_type
+    response["Content-Length"] = str(part.length)
+    if wanted is not None:
+        response["Content-Range"] = wanted.content_range(audio.size)
+    response["Accept-Ranges"] = "bytes"
+    # Who may play depends on who asks: no shared cache keeps it.
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _refusal_page(request: HttpRequest, status: int, headline: str, message: str) -> HttpResponse:
+    """The site's page for a song that cannot be shown or played, with its status."""
+    context = {"headline": headline, "message": message}
+    return render(request, "recognition/refusal.html", context, status=status)
 
 
 def _home_context() -> dict[str, object]:

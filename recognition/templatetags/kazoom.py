@@ -3,10 +3,12 @@
 from urllib.parse import urlencode
 
 from django import template
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.urls import reverse
 
 from catalog.models import Song
 from catalog.timecodes import place_in_song
+from recognition.playback import may_play as _may_play
 
 register = template.Library()
 
@@ -22,3 +24,15 @@ def mmss(seconds: float | None) -> str:
 def cover_url(song: Song) -> str:
     """The URL of ``song``'s current cover, which browsers may keep for good."""
     return reverse("song-cover", args=[song.pk]) + "?" + urlencode({"v": song.cover_version()})
+
+
+@register.filter
+def media_time(seconds: float) -> str:
+    """A place in a song as a media fragment's time (``#t=74.1``), never before the start."""
+    return f"{max(seconds, 0.0):.1f}"
+
+
+@register.filter
+def may_play(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Whether ``user`` may play the songs themselves (``KAZOOM_PLAYBACK``)."""
+    return _may_play(user)

@@ -45,6 +45,13 @@ const MICROPHONE_ERRORS = { NotAllowedError: "refused", SecurityError: "refused"
 let session = null;
 
 button.addEventListener("click", () => (session ? finish() : start()));
+// A result card's "Listen again": listen without scrolling back up to the button first.
+result.addEventListener("click", (event) => {
+  if (session || !event.target.closest("[data-listen-again]")) return;
+  button.focus();
+  button.scrollIntoView({ block: "center" });
+  start();
+});
 form.addEventListener("kazoom:outcome", (event) => onOutcome(event.detail.outcome));
 form.addEventListener("htmx:sendError", () => {
   stop();
