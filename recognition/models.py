@@ -29,6 +29,12 @@ class RecognitionAttempt(models.Model):
     song = models.ForeignKey(Song, on_delete=models.SET_NULL, null=True, blank=True)
     confidence = models.FloatField(null=True, blank=True)
     offset_seconds = models.FloatField(null=True, blank=True)
+    aligned_matches = models.PositiveIntegerField(null=True, blank=True)
+    #: A match's permalink is ``/r/<share_token>/``: random (``recognition.sharing``), so that
+    #: nobody can walk through other people's results.
+    share_token = models.CharField(
+        max_length=32, unique=True, null=True, blank=True, editable=False
+    )
     #: For errors: the machine-readable code, e.g. ``not_audio`` or ``too_big``.
     error_code = models.CharField(max_length=32, blank=True)
     elapsed_ms = models.FloatField(null=True, blank=True)

@@ -9,5 +9,6 @@ urlpatterns = [
     path("songs/<int:song_id>/", views.song, name="song"),
     path("songs/<int:song_id>/cover", views.song_cover, name="song-cover"),
     path("songs/<int:song_id>/audio", views.song_audio_file, name="song-audio"),
+    path("r/<slug:token>/", views.shared_result, name="shared-result"),
     path("api/recognize", views.recognize_api, name="api-recognize"),
 ]

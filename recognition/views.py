@@ -40,6 +40,7 @@ from .intake import (
 from .listing import Sort, column_heads, find_songs
 from .presenters import error_card, recognition_json, result_card
 from .ranges import ByteRange, Unsatisfiable, requested_range
+from .sharing import shared_recognition
 from .song_audio import AudioRefused, FilePart, song_audio
 from .song_pages import song_page
 
@@ -72,11 +73,12 @@ def recognize_page(request: HtmxHttpRequest) -> HttpResponse:
         source = Source.MICROPHONE if fields.get("source") == "microphone" else Source.UPLOAD
         interim = source == Source.MICROPHONE and fields.get("interim") == "1"
         named = _file_name(request, source)
-        result = recognize_clip(request, source, interim=interim)
+        recognised = recognize_clip(request, source, interim=interim)
     except ClipRejected as rejection:
         context, status = error_card(rejection), rejection.status
     else:
-        context, status = result_card(result, interim=interim), 200
+        token = recognised.attempt.share_token if recognised.attempt else None
+        context, status = result_card(recognised.result, interim=interim, share_token=token), 200
     return _page_card(request, context | named, status)
 
 
@@ -94,10 +96,10 @@ def recognize_api(request: HttpRequest) -> JsonResponse:
     """``POST /api/recognize`` with multipart field ``audio``: the ``recognize --json`` shape,
     less server paths."""
     try:
-        result = recognize_clip(request, Source.API)
+        recognised = recognize_clip(request, Source.API)
     except ClipRejected as rejection:
         return _api_error(rejection)
-    return JsonResponse(recognition_json(result, with_paths=False))
+    return JsonResponse(recognition_json(recognised.result, with_paths=False))
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
@@ -219,6 +221,22 @@ def song_audio_file(request: HttpRequest, song_id: int) -> HttpResponseBase:
     # Who may play depends on who asks: no shared cache keeps it.
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+@require_GET
+def shared_result(request: HttpRequest, token: str) -> HttpResponse:
+    """A match's permalink: the same card, for anyone who opens it."""
+    result = shared_recognition(token)
+    if result is None:
+        return _refusal_page(
+            request,
+            404,
+            "No such result",
+            "This link does not lead to a result Kazoom has: it may be mistyped, or its song "
+            "may have left the catalog.",
+        )
+    context = result_card(result, interim=False, share_token=token) | {"shared": True}
+    return render(request, "recognition/shared.html", context)
 
 
 def _refusal_page(request: HttpRequest, status: int, headline: str, message: str) -> HttpResponse:
