@@ -22,6 +22,7 @@ from django.template.defaultfilters import filesizeformat
 from fingerprints.errors import AudioError
 from fingerprints.wiring import engine_config, fingerprint_store
 
+from .finds import Finder
 from .models import RecognitionAttempt
 from .services import Recognition, recognize
 from .sharing import new_share_token
@@ -85,9 +86,11 @@ def form_fields(request: HttpRequest, source: Source) -> QueryDict:
         raise
 
 
-def recognize_clip(request: HttpRequest, source: Source, *, interim: bool = False) -> Recognised:
+def recognize_clip(
+    request: HttpRequest, source: Source, *, interim: bool = False, finder: Finder | None = None
+) -> Recognised:
     """Check and recognise the clip in the request's ``audio`` field, and log the attempt (a
-    match with the token of its permalink).
+    match with the token of its permalink), as ``finder``'s when given.
 
     Exactly one RecognitionAttempt is logged whatever happens: an ``interim`` microphone check
     (the microphone goes on listening unless it matched) that matches nothing is logged as
@@ -110,7 +113,7 @@ def recognize_clip(request: HttpRequest, source: Source, *, interim: bool = Fals
         failure = server_failure()
         _log_failure(source, failure.code)
         raise failure from error
-    return Recognised(result, _log_recognition(source, result, interim))
+    return Recognised(result, _log_recognition(source, result, interim, finder))
 
 
 def form_refusal(error: Exception) -> ClipRejected:
@@ -177,10 +180,12 @@ def _too_big(size_bytes: int) -> ClipRejected:
 
 
 def _log_recognition(
-    source: Source, result: Recognition, interim: bool
+    source: Source, result: Recognition, interim: bool, finder: Finder | None
 ) -> RecognitionAttempt | None:
     match = result.match
     return _log_attempt(
+        browser_id=finder.browser_id if finder else "",
+        user_id=finder.user_id if finder else None,
         source=source,
         outcome=Outcome.MATCH if match else Outcome.PENDING if interim else Outcome.NO_MATCH,
         clip_seconds=result.query_seconds,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from catalog.models import Song
@@ -38,6 +39,12 @@ class RecognitionAttempt(models.Model):
     #: For errors: the machine-readable code, e.g. ``not_audio`` or ``too_big``.
     error_code = models.CharField(max_length=32, blank=True)
     elapsed_ms = models.FloatField(null=True, blank=True)
+    #: Whose find it is, for their history (``recognition.finds``): the browser's random id
+    #: ("" for the API, or once cleared) and the signed-in user.
+    browser_id = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("recognize", views.recognize_page, name="recognize"),
+    path("finds/clear", views.clear_finds, name="clear-finds"),
     path("songs/", views.songs, name="songs"),
     path("songs/<int:song_id>/", views.song, name="song"),
     path("songs/<int:song_id>/cover", views.song_cover, name="song-cover"),

@@ -16,7 +16,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST, require_safe
@@ -28,6 +28,7 @@ from catalog.covers import kept_cover
 from catalog.models import Song
 from fingerprints.wiring import engine_config
 
+from .finds import finder_of, forget_finds, recent_finds
 from .intake import (
     UNREADABLE_FORM,
     ClipRejected,
@@ -57,7 +58,7 @@ class HtmxHttpRequest(HttpRequest):
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "recognition/home.html", _home_context())
+    return render(request, "recognition/home.html", _home_context(request))
 
 
 @require_POST
@@ -65,7 +66,8 @@ def recognize_page(request: HtmxHttpRequest) -> HttpResponse:
     """Recognise an uploaded or recorded clip; htmx gets the result card, others the page.
 
     htmx responses also carry a ``kazoom:outcome`` event (the card shown: match, no-match,
-    pending or error) that the microphone script listens for. An uploaded file's card names it.
+    pending or error) that the microphone script listens for, and after a match the person's
+    recent finds, swapped in out of band. An uploaded file's card names it.
     """
     named: dict[str, object] = {}
     try:
@@ -73,13 +75,25 @@ def recognize_page(request: HtmxHttpRequest) -> HttpResponse:
         source = Source.MICROPHONE if fields.get("source") == "microphone" else Source.UPLOAD
         interim = source == Source.MICROPHONE and fields.get("interim") == "1"
         named = _file_name(request, source)
-        recognised = recognize_clip(request, source, interim=interim)
+        finder = finder_of(request, remember=True)
+        recognised = recognize_clip(request, source, interim=interim, finder=finder)
     except ClipRejected as rejection:
         context, status = error_card(rejection), rejection.status
     else:
         token = recognised.attempt.share_token if recognised.attempt else None
         context, status = result_card(recognised.result, interim=interim, share_token=token), 200
+        if recognised.result.match is not None:
+            context |= {"recent_finds": recent_finds(finder), "finds_oob": True}
     return _page_card(request, context | named, status)
+
+
+@require_POST
+def clear_finds(request: HtmxHttpRequest) -> HttpResponse:
+    """Forget the person's recent finds: htmx gets the emptied list, others the home page."""
+    forget_finds(finder_of(request))
+    if request.htmx:
+        return render(request, "recognition/_recent_finds.html", {"recent_finds": []})
+    return redirect("home")
 
 
 def _file_name(request: HttpRequest, source: Source) -> dict[str, object]:
@@ -123,10 +137,11 @@ def _page_card(request: HtmxHttpRequest, context: dict[str, object], status: int
     """The card alone for htmx, with its ``kazoom:outcome`` event; the whole page otherwise."""
     # A request refused before django-htmx's middleware ran has no ``htmx``.
     if getattr(request, "htmx", False):
-        response = render(request, "recognition/_result.html", context, status=status)
+        response = render(request, "recognition/_card_response.html", context, status=status)
         trigger_client_event(response, "kazoom:outcome", {"outcome": context["card"]}, after="swap")
         return response
-    return render(request, "recognition/home.html", _home_context() | context, status=status)
+    home_context = _home_context(request)
+    return render(request, "recognition/home.html", home_context | context, status=status)
 
 
 @require_GET
@@ -245,11 +260,12 @@ def _refusal_page(request: HttpRequest, status: int, headline: str, message: str
     return render(request, "recognition/refusal.html", context, status=status)
 
 
-def _home_context() -> dict[str, object]:
-    """What the page says of the clips it takes and of an empty catalog, and tells the
-    microphone script."""
+def _home_context(request: HttpRequest) -> dict[str, object]:
+    """What the page says of the clips it takes, of an empty catalog and of the person's
+    recent finds, and tells the microphone script."""
     return {
         "clip_size_limit": clip_size_limit(),
         "min_clip_seconds": engine_config().min_query_seconds,
         "catalog_empty": not Song.objects.exists(),
+        "recent_finds": recent_finds(finder_of(request)),
     }
