@@ -263,9 +263,12 @@ def _refusal_page(request: HttpRequest, status: int, headline: str, message: str
 def _home_context(request: HttpRequest) -> dict[str, object]:
     """What the page says of the clips it takes, of an empty catalog and of the person's
     recent finds, and tells the microphone script."""
+    config = engine_config()
     return {
         "clip_size_limit": clip_size_limit(),
-        "min_clip_seconds": engine_config().min_query_seconds,
+        "min_clip_seconds": config.min_query_seconds,
+        "analysis_sample_rate": config.sample_rate,
+        "analysed_up_to_hz": config.max_frequency_hz,
         "catalog_empty": not Song.objects.exists(),
         "recent_finds": recent_finds(finder_of(request)),
     }
