@@ -64,6 +64,13 @@ def serious_accessibility_violations(page: Page) -> list[str]:
     ]
 
 
+def assert_accessible_and_shot(page: Page, state: str, viewport: str) -> None:
+    """No serious or critical accessibility violation in ``page`` as it is now, and its
+    screenshot as ``test-artifacts/<state>-<viewport>.png``."""
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, f"{state}-{viewport}")
+
+
 def shown_colour(element: Locator, x: float, y: float) -> tuple[int, int, int]:
     """The colour the page draws at (``x``, ``y``) of ``element``, as fractions of its box."""
     image = Image.open(io.BytesIO(element.screenshot())).convert("RGB")

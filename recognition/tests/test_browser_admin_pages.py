@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
 from catalog.models import Song
-from testsupport.browser import OpenPage, screenshot, serious_accessibility_violations
+from testsupport.browser import OpenPage, assert_accessible_and_shot
 from testsupport.library import BOTH_DATABASES, SongLibrary
 
 pytestmark = pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)
@@ -42,15 +42,13 @@ def test_a_song_s_change_page_plays_it_and_deleting_it_warns_of_its_fingerprints
     page.wait_for_function("document.querySelector('audio').readyState >= 1", timeout=10_000)
     assert abs(page.evaluate("document.querySelector('audio').duration") - 30.0) < 0.5
     expect(page.locator(".song-listen img")).to_be_visible()
-    assert serious_accessibility_violations(page) == []
-    screenshot(page, f"admin-song-change-{viewport}")
+    assert_accessible_and_shot(page, "admin-song-change", viewport)
 
     page.get_by_role("link", name="Delete", exact=True).click()
     expect(page.locator(".fingerprints-go")).to_contain_text(
         f"Its {song.fingerprint_count:,} fingerprints go too"
     )
-    assert serious_accessibility_violations(page) == []
-    screenshot(page, f"admin-song-delete-{viewport}")
+    assert_accessible_and_shot(page, "admin-song-delete", viewport)
     page.get_by_role("button", name="Yes, I’m sure").click()
     expect(page.locator(".messagelist")).to_contain_text("deleted successfully")
     assert not Song.objects.filter(pk=song.pk).exists()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from testsupport.browser import MIC_SONG, OpenPage, screenshot, serious_accessibility_violations
+from testsupport.browser import MIC_SONG, OpenPage, assert_accessible_and_shot
 from testsupport.excerpts import write_clip
 from testsupport.library import BOTH_DATABASES, SongLibrary
 
@@ -36,8 +36,7 @@ def test_finds_join_the_list_as_they_are_made_and_clear_empties_it(
 
     page.reload()
     expect(finds.locator("li a")).to_have_text([indexed.songs[MIC_SONG].title, first.title])
-    assert serious_accessibility_violations(page) == []
-    screenshot(page, f"recent-finds-{viewport}")
+    assert_accessible_and_shot(page, "recent-finds", viewport)
 
     finds.get_by_role("button", name="Clear").click()
     expect(finds).to_be_hidden()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from testsupport.browser import OpenPage, screenshot, serious_accessibility_violations
+from testsupport.browser import OpenPage, assert_accessible_and_shot
 from testsupport.excerpts import write_clip
 from testsupport.library import BOTH_DATABASES, SongLibrary
 
@@ -41,8 +41,7 @@ def test_a_shared_result_shows_the_same_card_to_someone_else(
     )
     expect(shared.locator("img.cover")).to_be_visible()
     expect(shared.get_by_role("link", name="Recognise a song")).to_have_attribute("href", "/")
-    assert serious_accessibility_violations(friend) == []
-    screenshot(friend, f"shared-result-{viewport}")
+    assert_accessible_and_shot(friend, "shared-result", viewport)
 
     missing = friend.goto("/r/AAAAAAAAAAAAAAAAAAAAAA/")
     assert missing is not None and missing.status == 404

@@ -14,9 +14,8 @@ from catalog.models import Song
 from testsupport.browser import (
     MIC_SONG,
     OpenPage,
+    assert_accessible_and_shot,
     assert_cover_shows,
-    screenshot,
-    serious_accessibility_violations,
 )
 from testsupport.excerpts import write_clip
 from testsupport.library import BOTH_DATABASES, SongLibrary
@@ -25,11 +24,6 @@ pytestmark = pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)
 
 VIEWPORTS = ["desktop", "phone"]
 STAFF_PASSWORD = "Kaz00m-staff-pass"
-
-
-def _accessible_and_shot(page: Page, state: str, viewport: str) -> None:
-    assert serious_accessibility_violations(page) == []
-    screenshot(page, f"{state}-{viewport}")
 
 
 def _sign_in_as_staff(page: Page, django_user_model: type[User]) -> None:
@@ -63,7 +57,7 @@ def test_a_song_s_page_from_the_song_list(
     assert_cover_shows(page.locator(".song-page img.cover"), song.cover_colour)
     # Playing is for staff, and nobody is signed in.
     expect(page.locator("audio")).to_have_count(0)
-    _accessible_and_shot(page, "song-page", viewport)
+    assert_accessible_and_shot(page, "song-page", viewport)
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
@@ -80,7 +74,7 @@ def test_staff_play_the_song_on_its_page(
     duration = page.evaluate("document.querySelector('audio').duration")
     assert abs(duration - 30.0) < 0.5
     expect(page.locator(".song-page .no-cover")).to_be_visible()  # Song 1 has no cover art
-    _accessible_and_shot(page, "song-page-player", viewport)
+    assert_accessible_and_shot(page, "song-page-player", viewport)
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
@@ -92,7 +86,7 @@ def test_an_unknown_song_has_the_site_s_404_page(viewport: str, open_page: OpenP
     assert response is not None and response.status == 404
     expect(page.locator("h1")).to_have_text("No such song")
     expect(page.locator("header.site")).to_be_visible()
-    _accessible_and_shot(page, "song-not-found", viewport)
+    assert_accessible_and_shot(page, "song-not-found", viewport)
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
@@ -118,7 +112,7 @@ def test_the_result_card_plays_from_the_matched_moment_and_listens_again(
     _metadata_loaded(page)
     start = page.evaluate("document.querySelector('#result audio').currentTime")
     assert 13.5 <= start <= 14.5
-    _accessible_and_shot(page, "match-player", viewport)
+    assert_accessible_and_shot(page, "match-player", viewport)
 
     again = card.get_by_role("button", name="Listen again")
     again.scroll_into_view_if_needed()
