@@ -23,6 +23,7 @@ from mutagen.id3 import ID3
 from mutagen.mp4 import MP4Tags
 from PIL import Image
 
+from .models import Song
 from .tags import BoundedReads
 
 #: A picture in a tag larger than this is not decoded: real cover art is a few hundred KB.
@@ -133,11 +134,13 @@ def discard_cover(name: str) -> None:
         path.unlink(missing_ok=True)
 
 
-def stray_covers(names_in_use: Iterable[str]) -> list[Path]:
-    """Files of the covers folder that are not among ``names_in_use``: left by a commit that
-    was interrupted, or by a deletion whose file removal was."""
+def stray_covers() -> list[Path]:
+    """Files of the covers folder that no Song names: left by a commit that was interrupted, or
+    by a deletion whose file removal was. The catalog is read only when the folder holds
+    files."""
     folder = covers_dir()
-    if not folder.is_dir():
+    kept = sorted(folder.iterdir()) if folder.is_dir() else []
+    if not kept:
         return []
-    in_use = set(names_in_use)
-    return sorted(path for path in folder.iterdir() if path.name not in in_use)
+    in_use = set(Song.objects.exclude(cover="").values_list("cover", flat=True))
+    return [path for path in kept if path.name not in in_use]

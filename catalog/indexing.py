@@ -232,7 +232,7 @@ class Indexer:
                     self.store.discard(each.generation)
                     discarded += 1
                 killpoints.reached("settling")
-            strays = stray_covers(Song.objects.exclude(cover="").values_list("cover", flat=True))
+            strays = stray_covers()
             for path in strays:
                 path.unlink(missing_ok=True)
         return Settled(promoted, discarded, len(strays))

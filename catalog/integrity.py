@@ -105,7 +105,7 @@ def _disagreements(store: FingerprintStore) -> list[Finding]:
         findings.append(
             Finding(f"{len(staged)} generation(s) staged by unfinished commits", Fix.SETTLE)
         )
-    strays = stray_covers(Song.objects.exclude(cover="").values_list("cover", flat=True))
+    strays = stray_covers()
     if strays:
         findings.append(Finding(f"{len(strays)} cover file(s) of no song", Fix.SETTLE))
     audit = store.audit()
