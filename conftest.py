@@ -41,6 +41,8 @@ def store() -> FingerprintStore:
 
 @pytest.fixture(autouse=True)
 def covers_dir(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Each test keeps the covers it indexes in a folder of its own, never in ``data/``."""
+    """Each test keeps the covers it indexes, and the song files the admin keeps, in folders of
+    its own, never in ``data/``."""
+    settings.KAZOOM_LIBRARY_DIR = tmp_path_factory.mktemp("library")
     settings.KAZOOM_COVERS_DIR = tmp_path_factory.mktemp("covers")
     return Path(settings.KAZOOM_COVERS_DIR)

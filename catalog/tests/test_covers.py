@@ -9,10 +9,11 @@ from typing import cast
 
 import numpy as np
 import pytest
+from django.test import Client
 from PIL import Image
 
 from catalog.covers import COVER_SIDE_PIXELS, MAX_PICTURE_BYTES, encode_cover
-from catalog.models import Song
+from catalog.models import Artist, Song
 from testsupport.codecs import write_audio
 from testsupport.commands import run_command
 from testsupport.covers import embed_cover, picture
@@ -148,3 +149,22 @@ def test_the_next_index_run_removes_cover_files_of_no_song(
 
     assert "settled: 0 interrupted commit(s) finished, 0 rolled back, 1 stray" in run.stdout
     assert list(covers_dir.iterdir()) == []
+
+
+def test_a_song_added_in_the_admin_gets_the_cover_of_its_file(
+    admin_client: Client, tmp_path: Path, covers_dir: Path
+) -> None:
+    artist = Artist.objects.create(name="The Testers")
+    path = embed_cover(
+        song_file(tmp_path, "take.mp3"), picture(TEAL, fmt="JPEG"), mime="image/jpeg"
+    )
+
+    with path.open("rb") as audio:
+        response = admin_client.post(
+            "/admin/catalog/song/add/",
+            {"title": "Admin take", "artist": artist.pk, "album": "", "audio_file": audio},
+        )
+
+    assert response.status_code == 302
+    image = kept_image(covers_dir, Song.objects.get(title="Admin take"))
+    assert near(colour_at(image, 0.7, 0.7), TEAL)
