@@ -109,7 +109,8 @@ def covers_dir() -> Path:
 
 
 def keep_cover(cover: bytes) -> str:
-    """Write ``cover`` to the covers folder under a fresh random name, durably; return the name.
+    """Write ``cover`` to the covers folder under a fresh random name, durably (the file and
+    its directory entry synced); return the name.
 
     A name is never reused, so a cover, once kept, never changes under its name.
     """
@@ -120,6 +121,11 @@ def keep_cover(cover: bytes) -> str:
         out.write(cover)
         out.flush()
         os.fsync(out.fileno())
+    directory = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(directory)  # the file's name, too, is on disk before a Song names it
+    finally:
+        os.close(directory)
     return name
 
 
