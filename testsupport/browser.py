@@ -81,6 +81,8 @@ def shown_colour(element: Locator, x: float, y: float) -> tuple[int, int, int]:
 def assert_cover_shows(cover: Locator, colour: tuple[int, int, int]) -> None:
     """``cover`` is a loaded image drawn in ``colour`` (the test library's covers are one
     colour, with a white square in the top left corner)."""
-    assert cover.evaluate("img => img.complete && img.naturalWidth > 0")
+    # Covers load lazily: in view, and once decoded (decode() fails for a broken image).
+    cover.scroll_into_view_if_needed()
+    assert cover.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
     drawn = shown_colour(cover, 0.7, 0.7)
     assert max(abs(a - b) for a, b in zip(drawn, colour, strict=True)) <= 16, drawn
