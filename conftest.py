@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from pytest_django.fixtures import Settings
 
 from fingerprints.config import EngineConfig
 from fingerprints.store import FingerprintStore
@@ -13,7 +16,8 @@ from testsupport.library import SongLibrary, write_library
 
 @pytest.fixture(scope="session")
 def song_library(tmp_path_factory: pytest.TempPathFactory) -> SongLibrary:
-    """Five tagged 30 s FLAC songs in a folder, plus one song that stays out of the catalog."""
+    """Five tagged 30 s FLAC songs in a folder (all but the first with cover art), plus one song
+    that stays out of the catalog."""
     return write_library(tmp_path_factory.mktemp("library"))
 
 
@@ -33,3 +37,12 @@ def config() -> EngineConfig:
 @pytest.fixture
 def store() -> FingerprintStore:
     return fingerprint_store()
+
+
+@pytest.fixture(autouse=True)
+def covers_dir(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Each test keeps the covers it indexes, and the song files the admin keeps, in folders of
+    its own, never in ``data/``."""
+    settings.KAZOOM_LIBRARY_DIR = tmp_path_factory.mktemp("library")
+    settings.KAZOOM_COVERS_DIR = tmp_path_factory.mktemp("covers")
+    return Path(settings.KAZOOM_COVERS_DIR)

@@ -28,6 +28,7 @@ from fingerprints.store import Fingerprinted, FingerprintStore, Staged
 from fingerprints.wiring import engine_config, fingerprint_store
 
 from .ahead import map_ahead
+from .covers import discard_cover, keep_cover, read_cover, stray_covers
 from .models import Album, Artist, Song
 from .storage_errors import describe, is_disk_full
 from .tags import SongTags, read_tags
@@ -56,6 +57,8 @@ class AnalysedFile:
     sha256: str
     tags: SongTags
     analysis: Analysis
+    #: The file's cover art, re-encoded (``catalog.covers``); None when it has none.
+    cover: bytes | None = None
 
 
 class Status(Enum):
@@ -91,9 +94,15 @@ class Settled:
 
     promoted: int
     discarded: int
+    #: Cover files of no song removed.
+    stray_covers: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.promoted or self.discarded or self.stray_covers)
 
     def __str__(self) -> str:
-        return f"{self.promoted} interrupted commit(s) finished, {self.discarded} rolled back"
+        said = f"{self.promoted} interrupted commit(s) finished, {self.discarded} rolled back"
+        return said + (f", {self.stray_covers} stray cover(s) removed" if self.stray_covers else "")
 
 
 @dataclass
@@ -137,7 +146,7 @@ def analyse_file(path: Path, sha256: str, config: EngineConfig) -> AnalysedFile 
         return FileReport(
             path, Status.FAILED, f"could not be decoded ({type(error).__name__}: {error})"
         )
-    return AnalysedFile(path, sha256, read_tags(path), analysis)
+    return AnalysedFile(path, sha256, read_tags(path), analysis, read_cover(path))
 
 
 def _analyse_pending(
@@ -201,11 +210,11 @@ class Indexer:
     def settle(self) -> Settled:
         """Finish or roll back what interrupted commits left in the store: every staged
         generation a catalog song has switched to is promoted as that song's fingerprints,
-        every other one is discarded.
+        every other one is discarded; cover files of no song are removed.
 
-        Decided under the catalog's write lock, which ``commit`` holds from staging until the
-        catalog has switched: a generation being committed at this moment is never taken for
-        an abandoned one.
+        Decided under the catalog's write lock, which ``commit`` holds from staging (and
+        keeping the cover) until the catalog has switched: a generation or cover being
+        committed at this moment is never taken for an abandoned one.
         """
         promoted = discarded = 0
         with transaction.atomic(using=DEFAULT_DB_ALIAS):
@@ -223,7 +232,10 @@ class Indexer:
                     self.store.discard(each.generation)
                     discarded += 1
                 killpoints.reached("settling")
-        return Settled(promoted, discarded)
+            strays = stray_covers()
+            for path in strays:
+                path.unlink(missing_ok=True)
+        return Settled(promoted, discarded, len(strays))
 
     def index_into(self, song: Song, path: Path) -> FileReport:
         """Fingerprint ``path`` for an existing ``song``, replacing its fingerprints.
@@ -293,23 +305,37 @@ class Indexer:
         A process killed before the catalog commits leaves a generation no song has switched
         to, one killed after leaves one a song has; ``settle`` discards the first and promotes
         the second. Should saving fail, the staged generation is discarded here.
+
+        The file's cover is kept under a new name in step 1, so a song never names a cover
+        that is not on disk; the one it replaces goes once the catalog has committed. A cover
+        left by a kill before that commit, or an old one left by a kill after it, is a file
+        of no song, which ``settle`` removes.
         """
         is_new = song.pk is None
         staged = None
+        old_cover, new_cover = song.cover, ""
         try:
             with transaction.atomic(using=DEFAULT_DB_ALIAS):
                 staged = self.store.stage(analysed.analysis.hashes, song_id=song.pk)
+                if analysed.cover is not None:
+                    new_cover = keep_cover(analysed.cover)
+                    killpoints.reached("cover-kept")
                 if tags is not None:
                     _apply_tags(song, tags)
-                _record_file(song, analysed, staged)
+                _record_file(song, analysed, staged, new_cover)
                 song.save()
                 killpoints.reached("catalog-written")
                 transaction.on_commit(
                     partial(self._promote, staged.generation, song.pk), using=DEFAULT_DB_ALIAS
                 )
+                if old_cover:
+                    transaction.on_commit(partial(discard_cover, old_cover), using=DEFAULT_DB_ALIAS)
         except Exception:
             if staged is not None:
                 self.store.discard(staged.generation)
+            if new_cover:
+                discard_cover(new_cover)
+            song.cover = old_cover
             if is_new:
                 song.pk = None
             raise
@@ -337,8 +363,9 @@ class Indexer:
         return Song.objects.filter(content_sha256=sha256).first()
 
 
-def _record_file(song: Song, analysed: AnalysedFile, staged: Staged) -> None:
-    """Set what ``song`` records of the file it is indexed from and of its fingerprints."""
+def _record_file(song: Song, analysed: AnalysedFile, staged: Staged, cover: str) -> None:
+    """Set what ``song`` records of the file it is indexed from, of its fingerprints and of
+    its cover (the kept cover's name, "" for none)."""
     # Absolute, but symlinks kept: the path the person named is the one they know.
     song.source_path = os.path.abspath(analysed.path)
     song.content_sha256 = analysed.sha256
@@ -346,6 +373,7 @@ def _record_file(song: Song, analysed: AnalysedFile, staged: Staged) -> None:
     song.indexed_at = timezone.now()
     song.fingerprint_count = staged.fingerprints
     song.fingerprint_generation = staged.generation
+    song.cover = cover
 
 
 def _apply_tags(song: Song, tags: SongTags) -> None:

@@ -14,6 +14,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from fingerprints.sqlite_store import integrity_check
 from fingerprints.store import Fingerprinted, FingerprintStore
 
+from .covers import stray_covers
 from .indexing import Indexer, Status
 from .models import Song
 
@@ -21,7 +22,7 @@ from .models import Song
 class Fix(Enum):
     """What ``repair`` does about a finding."""
 
-    SETTLE = "finish or roll back the interrupted commits"
+    SETTLE = "finish or roll back the interrupted commits, remove cover files of no song"
     DROP = "drop the fingerprints"
     REINDEX = "fingerprint the song again from its file"
     RECOUNT = "count the songs of every hash again"
@@ -54,10 +55,12 @@ def repair(indexer: Indexer) -> list[str]:
     """Settle interrupted commits, then act on each finding left as its ``fix`` says; a line
     per action, or per finding that cannot be put right. A damaged database is left alone,
     and so is everything else then: what it holds cannot be trusted."""
-    damage = [finding for finding in check(indexer.store) if finding.fix is Fix.NONE]
+    found = check(indexer.store)
+    damage = [finding for finding in found if finding.fix is Fix.NONE]
     if damage:
         return [f"cannot repair: {finding.message}: {finding.fix.value}" for finding in damage]
-    lines = [f"settled: {indexer.settle()}"] if indexer.store.staged() else []
+    unsettled = any(finding.fix is Fix.SETTLE for finding in found)
+    lines = [f"settled: {indexer.settle()}"] if unsettled else []
     for finding in check(indexer.store):
         if finding.fix is Fix.DROP and finding.song_id is not None:
             indexer.store.purge(finding.song_id)
@@ -102,6 +105,9 @@ def _disagreements(store: FingerprintStore) -> list[Finding]:
         findings.append(
             Finding(f"{len(staged)} generation(s) staged by unfinished commits", Fix.SETTLE)
         )
+    strays = stray_covers()
+    if strays:
+        findings.append(Finding(f"{len(strays)} cover file(s) of no song", Fix.SETTLE))
     audit = store.audit()
     fingerprinted = store.fingerprinted()
     catalog_ids = set(Song.objects.values_list("pk", flat=True))

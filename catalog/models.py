@@ -52,6 +52,8 @@ class Song(models.Model):
     fingerprint_generation = models.PositiveBigIntegerField(
         null=True, blank=True, unique=True, editable=False
     )
+    #: The file name of its cover art in the covers folder (``catalog.covers``); "" for none.
+    cover = models.CharField(max_length=40, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -66,3 +68,7 @@ class Song(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} — {self.artist}"
+
+    def cover_version(self) -> str:
+        """What names this song's current cover in its URL; "" without one."""
+        return self.cover.removesuffix(".jpg")

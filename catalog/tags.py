@@ -29,7 +29,7 @@ def read_tags(path: Path) -> SongTags:
     """Tags of ``path``; missing fields fall back to the file name and an unknown artist."""
     try:
         with path.open("rb") as raw:
-            tags = mutagen.File(_BoundedReads(raw, path.name), easy=True)
+            tags = mutagen.File(BoundedReads(raw, path.name), easy=True)
     except Exception as error:  # mutagen raises many types for broken tags; all mean the same
         return _from_name(path, f"its tags could not be read ({error}); using the file name")
     fields = tags.tags if tags is not None and tags.tags is not None else {}
@@ -44,7 +44,7 @@ class TagTooLarge(Exception):
     """A tag asked for more than ``MAX_TAG_READ_BYTES`` at once."""
 
 
-class _BoundedReads(io.RawIOBase):
+class BoundedReads(io.RawIOBase):
     """``raw``, read-only, refusing any one read of more than ``MAX_TAG_READ_BYTES``.
 
     ``name`` is what mutagen guesses a format from, beside the content.

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.humanize",
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
@@ -215,6 +216,11 @@ KAZOOM_TRUSTED_PROXIES = env_int("KAZOOM_TRUSTED_PROXIES", 0)
 KAZOOM_ATTEMPT_RETENTION_DAYS = env_int("KAZOOM_ATTEMPT_RETENTION_DAYS", 90)
 #: Where the admin keeps uploaded song files, under names the server makes.
 KAZOOM_LIBRARY_DIR = DATA_DIR / "library"
+#: Who may play the indexed songs themselves (``/songs/<id>/audio``, the pages' players):
+#: "staff" (the default: the library may not be everyone's to hear) or "everyone".
+KAZOOM_PLAYBACK = env_choice("KAZOOM_PLAYBACK", "STAFF", ["STAFF", "EVERYONE"]).lower()
+#: Where songs' cover art is kept, re-encoded, under names the server makes.
+KAZOOM_COVERS_DIR = DATA_DIR / "covers"
 
 #: Everything is logged to the console (stderr), from ``KAZOOM_LOG_LEVEL`` (INFO by default) up.
 #: Django's own default would show its request errors there only while DEBUG is on.

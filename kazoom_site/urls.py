@@ -1,6 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+admin.site.site_header = "Kazoom administration"
+admin.site.site_title = "Kazoom administration"
+admin.site.index_title = "The catalog and the log of recognitions"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("recognition.urls")),

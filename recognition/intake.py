@@ -4,6 +4,7 @@ its one entry in the log of recognition attempts."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import BinaryIO, cast
 
 from django.conf import settings
@@ -21,8 +22,10 @@ from django.template.defaultfilters import filesizeformat
 from fingerprints.errors import AudioError
 from fingerprints.wiring import engine_config, fingerprint_store
 
+from .finds import Finder
 from .models import RecognitionAttempt
 from .services import Recognition, recognize
+from .sharing import new_share_token
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +34,13 @@ Outcome = RecognitionAttempt.Outcome
 
 #: A request's declared body may exceed the clip limit by this much: the form's other fields.
 OTHER_FIELDS_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Recognised:
+    result: Recognition
+    #: Its entry in the log of attempts; None when the log could not be written.
+    attempt: RecognitionAttempt | None
 
 
 class ClipRejected(Exception):
@@ -81,8 +91,11 @@ def form_fields(request: HttpRequest, source: Source) -> QueryDict:
         raise
 
 
-def recognize_clip(request: HttpRequest, source: Source, *, interim: bool = False) -> Recognition:
-    """Check and recognise the clip in the request's ``audio`` field, and log the attempt.
+def recognize_clip(
+    request: HttpRequest, source: Source, *, interim: bool = False, finder: Finder | None = None
+) -> Recognised:
+    """Check and recognise the clip in the request's ``audio`` field, and log the attempt (a
+    match with the token of its permalink), as ``finder``'s when given.
 
     Exactly one RecognitionAttempt is logged whatever happens: an ``interim`` microphone check
     (the microphone goes on listening unless it matched) that matches nothing is logged as
@@ -105,8 +118,7 @@ def recognize_clip(request: HttpRequest, source: Source, *, interim: bool = Fals
         failure = server_failure()
         _log_failure(source, failure.code)
         raise failure from error
-    _log_recognition(source, result, interim)
-    return result
+    return Recognised(result, _log_recognition(source, result, interim, finder))
 
 
 def form_refusal(error: Exception) -> ClipRejected:
@@ -172,15 +184,21 @@ def _too_big(size_bytes: int) -> ClipRejected:
     )
 
 
-def _log_recognition(source: Source, result: Recognition, interim: bool) -> None:
+def _log_recognition(
+    source: Source, result: Recognition, interim: bool, finder: Finder | None
+) -> RecognitionAttempt | None:
     match = result.match
-    _log_attempt(
+    return _log_attempt(
+        browser_id=finder.browser_id if finder else "",
+        user_id=finder.user_id if finder else None,
         source=source,
         outcome=Outcome.MATCH if match else Outcome.PENDING if interim else Outcome.NO_MATCH,
         clip_seconds=result.query_seconds,
         song=match.song if match else None,
         confidence=match.confidence if match else None,
         offset_seconds=match.offset_seconds if match else None,
+        aligned_matches=match.aligned_matches if match else None,
+        share_token=new_share_token() if match else None,
         elapsed_ms=result.elapsed_ms,
     )
 
@@ -189,11 +207,12 @@ def _log_failure(source: Source, code: str) -> None:
     _log_attempt(source=source, outcome=Outcome.ERROR, error_code=code)
 
 
-def _log_attempt(**fields: object) -> None:
+def _log_attempt(**fields: object) -> RecognitionAttempt | None:
     """Log an attempt; a catalog that cannot be written (a full disk) costs the log entry,
     never the answer."""
     try:
         with transaction.atomic():
-            RecognitionAttempt.objects.create(**fields)
+            return RecognitionAttempt.objects.create(**fields)
     except DatabaseError:
         logger.exception("the recognition attempt could not be logged")
+        return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.db import models, transaction
 
 from catalog.models import Song
@@ -31,9 +32,21 @@ class RecognitionAttempt(models.Model):
     song = models.ForeignKey(Song, on_delete=models.SET_NULL, null=True, blank=True)
     confidence = models.FloatField(null=True, blank=True)
     offset_seconds = models.FloatField(null=True, blank=True)
+    aligned_matches = models.PositiveIntegerField(null=True, blank=True)
+    #: A match's permalink is ``/r/<share_token>/``: random (``recognition.sharing``), so that
+    #: nobody can walk through other people's results.
+    share_token = models.CharField(
+        max_length=32, unique=True, null=True, blank=True, editable=False
+    )
     #: For errors: the machine-readable code, e.g. ``not_audio`` or ``too_big``.
     error_code = models.CharField(max_length=32, blank=True)
     elapsed_ms = models.FloatField(null=True, blank=True)
+    #: Whose find it is, for their history (``recognition.finds``): the browser's random id
+    #: ("" for the API, or once cleared) and the signed-in user.
+    browser_id = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["-created_at"]

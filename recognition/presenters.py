@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from django.urls import reverse
+
 from .charts import constellation_svg, offset_bars, offset_histogram_svg
 from .intake import ClipRejected
 from .services import Recognition
@@ -76,8 +78,11 @@ class Card(StrEnum):
 LONG_ENOUGH_SECONDS = 8.0
 
 
-def result_card(result: Recognition, *, interim: bool) -> dict[str, object]:
-    """The template context of the card for ``result``: which ``card``, and what it shows."""
+def result_card(
+    result: Recognition, *, interim: bool, share_token: str | None = None
+) -> dict[str, object]:
+    """The template context of the card for ``result``: which ``card``, and what it shows; a
+    match logged with ``share_token`` links its permalink."""
     if result.match is None:
         return {
             "card": Card.PENDING if interim else Card.NO_MATCH,
@@ -91,6 +96,8 @@ def result_card(result: Recognition, *, interim: bool) -> dict[str, object]:
         "confidence": confidence_level(percent),
         "confidence_percent": percent,
     }
+    if share_token is not None:
+        context["share_url"] = reverse("shared-result", args=[share_token])
     if result.evidence is not None:
         context["constellation_svg"] = constellation_svg(result.evidence)
         context["histogram_svg"] = offset_histogram_svg(result.evidence)

@@ -7,19 +7,29 @@ from typing import cast
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotModified,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
+from catalog.covers import kept_cover
 from catalog.models import Song
 from fingerprints.wiring import engine_config
 
 from .admission import admit
+from .finds import finder_of, forget_finds, recent_finds
 from .intake import (
     UNREADABLE_FORM,
     ClipRejected,
@@ -31,6 +41,10 @@ from .intake import (
 )
 from .listing import Sort, column_heads, find_songs
 from .presenters import error_card, recognition_json, result_card
+from .ranges import ByteRange, Unsatisfiable, requested_range
+from .sharing import shared_recognition
+from .song_audio import AudioRefused, FilePart, song_audio
+from .song_pages import song_page
 
 SONGS_PER_PAGE = 25
 #: Where the JSON API's paths start; its errors are answered in its own shape.
@@ -45,7 +59,7 @@ class HtmxHttpRequest(HttpRequest):
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "recognition/home.html", _home_context())
+    return render(request, "recognition/home.html", _home_context(request))
 
 
 @require_POST
@@ -53,7 +67,8 @@ def recognize_page(request: HtmxHttpRequest) -> HttpResponse:
     """Recognise an uploaded or recorded clip; htmx gets the result card, others the page.
 
     htmx responses also carry a ``kazoom:outcome`` event (the card shown: match, no-match,
-    pending or error) that the microphone script listens for. An uploaded file's card names it.
+    pending or error) that the microphone script listens for, and after a match the person's
+    recent finds, swapped in out of band. An uploaded file's card names it.
     """
     named: dict[str, object] = {}
     headers: dict[str, str] = {}
@@ -63,12 +78,25 @@ def recognize_page(request: HtmxHttpRequest) -> HttpResponse:
         source = Source.MICROPHONE if fields.get("source") == "microphone" else Source.UPLOAD
         interim = source == Source.MICROPHONE and fields.get("interim") == "1"
         named = _file_name(request, source)
-        result = recognize_clip(request, source, interim=interim)
+        finder = finder_of(request, remember=True)
+        recognised = recognize_clip(request, source, interim=interim, finder=finder)
     except ClipRejected as rejection:
         context, status, headers = error_card(rejection), rejection.status, rejection.headers
     else:
-        context, status = result_card(result, interim=interim), 200
+        token = recognised.attempt.share_token if recognised.attempt else None
+        context, status = result_card(recognised.result, interim=interim, share_token=token), 200
+        if recognised.result.match is not None:
+            context |= {"recent_finds": recent_finds(finder), "finds_oob": True}
     return _page_card(request, context | named, status, headers)
+
+
+@require_POST
+def clear_finds(request: HtmxHttpRequest) -> HttpResponse:
+    """Forget the person's recent finds: htmx gets the emptied list, others the home page."""
+    forget_finds(finder_of(request))
+    if request.htmx:
+        return render(request, "recognition/_recent_finds.html", {"recent_finds": []})
+    return redirect("home")
 
 
 def _file_name(request: HttpRequest, source: Source) -> dict[str, object]:
@@ -86,10 +114,10 @@ def recognize_api(request: HttpRequest) -> JsonResponse:
     less server paths."""
     try:
         admit(request, api=True)
-        result = recognize_clip(request, Source.API)
+        recognised = recognize_clip(request, Source.API)
     except ClipRejected as rejection:
         return _api_error(rejection)
-    return JsonResponse(recognition_json(result, with_paths=False))
+    return JsonResponse(recognition_json(recognised.result, with_paths=False))
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
@@ -118,11 +146,11 @@ def _page_card(
     """The card alone for htmx, with its ``kazoom:outcome`` event; the whole page otherwise."""
     # A request refused before django-htmx's middleware ran has no ``htmx``.
     if getattr(request, "htmx", False):
-        response = render(request, "recognition/_result.html", context, status=status)
+        response = render(request, "recognition/_card_response.html", context, status=status)
         trigger_client_event(response, "kazoom:outcome", {"outcome": context["card"]}, after="swap")
     else:
         response = render(
-            request, "recognition/home.html", _home_context() | context, status=status
+            request, "recognition/home.html", _home_context(request) | context, status=status
         )
     for name, value in (headers or {}).items():
         response[name] = value
@@ -156,11 +184,104 @@ def songs(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _home_context() -> dict[str, object]:
-    """What the page says of the clips it takes and of an empty catalog, and tells the
-    microphone script."""
+#: How long a browser keeps a cover fetched under its current version (``?v=``, which the
+#: pages give): a new cover gets a new name, hence a new URL.
+COVER_CACHE = "public, max-age=31536000, immutable"
+#: Under any other URL, a browser asks again each time (a 304 when its copy is current).
+COVER_REVALIDATE = "public, no-cache"
+
+
+@require_GET
+def song_cover(request: HttpRequest, song_id: int) -> HttpResponse:
+    """A song's cover art, as the JPEG indexing made of it; 404 for a song without one."""
+    song = Song.objects.filter(pk=song_id).first()
+    path = kept_cover(song.cover) if song is not None and song.cover else None
+    if song is None or path is None:
+        raise Http404("no such cover")
+    etag = f'"{song.cover}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        try:
+            response = HttpResponse(path.read_bytes(), content_type="image/jpeg")
+        except OSError as error:
+            raise Http404("no such cover") from error
+    response["ETag"] = etag
+    current = request.GET.get("v") == song.cover_version()
+    response["Cache-Control"] = COVER_CACHE if current else COVER_REVALIDATE
+    return response
+
+
+@require_GET
+def song(request: HttpRequest, song_id: int) -> HttpResponse:
+    """A song's own page: its facts, its cover, how often it was named, and a player for
+    those who may play."""
+    page = song_page(song_id)
+    if page is None:
+        return _refusal_page(request, 404, "No such song", "Kazoom has no song by that number.")
+    return render(request, "recognition/song.html", {"page": page, "song": page.song})
+
+
+@require_safe
+def song_audio_file(request: HttpRequest, song_id: int) -> HttpResponseBase:
+    """The song's indexed file, whole (200) or the one byte range asked for (206); 416 for a
+    range past its end; 403, 404 or 410 (its file gone) on the site's page."""
+    try:
+        audio = song_audio(song_id, request.user)
+    except AudioRefused as refusal:
+        return _refusal_page(request, refusal.status, refusal.headline, refusal.message)
+    try:
+        wanted = requested_range(request.headers.get("Range"), audio.size)
+    except Unsatisfiable:
+        audio.file.close()
+        response: HttpResponseBase = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{audio.size}"
+        return response
+    part = wanted or ByteRange(0, audio.size - 1)
+    response = StreamingHttpResponse(
+        FilePart(audio.file, part), status=200 if wanted is None else 206
+    )
+    response["Content-Type"] = audio.media_type
+    response["Content-Length"] = str(part.length)
+    if wanted is not None:
+        response["Content-Range"] = wanted.content_range(audio.size)
+    response["Accept-Ranges"] = "bytes"
+    # Who may play depends on who asks: no shared cache keeps it.
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@require_GET
+def shared_result(request: HttpRequest, token: str) -> HttpResponse:
+    """A match's permalink: the same card, for anyone who opens it."""
+    result = shared_recognition(token)
+    if result is None:
+        return _refusal_page(
+            request,
+            404,
+            "No such result",
+            "This link does not lead to a result Kazoom has: it may be mistyped, or its song "
+            "may have left the catalog.",
+        )
+    context = result_card(result, interim=False, share_token=token) | {"shared": True}
+    return render(request, "recognition/shared.html", context)
+
+
+def _refusal_page(request: HttpRequest, status: int, headline: str, message: str) -> HttpResponse:
+    """The site's page for a song that cannot be shown or played, with its status."""
+    context = {"headline": headline, "message": message}
+    return render(request, "recognition/refusal.html", context, status=status)
+
+
+def _home_context(request: HttpRequest) -> dict[str, object]:
+    """What the page says of the clips it takes, of an empty catalog and of the person's
+    recent finds, and tells the microphone script."""
+    config = engine_config()
     return {
         "clip_size_limit": clip_size_limit(),
-        "min_clip_seconds": engine_config().min_query_seconds,
+        "min_clip_seconds": config.min_query_seconds,
+        "analysis_sample_rate": config.sample_rate,
+        "analysed_up_to_hz": config.max_frequency_hz,
         "catalog_empty": not Song.objects.exists(),
+        "recent_finds": recent_finds(finder_of(request)),
     }

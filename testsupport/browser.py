@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page
+from PIL import Image
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 #: axe-core, as scripts/install-axe.sh installs it (scripts/test.sh runs that).
@@ -85,3 +87,27 @@ class PolicyViolations:
     def _heard(self, message: ConsoleMessage) -> None:
         if "Content Security Policy" in message.text or message.text.startswith("CSP violation"):
             self.reported.append(message.text)
+
+
+def assert_accessible_and_shot(page: Page, state: str, viewport: str) -> None:
+    """No serious or critical accessibility violation in ``page`` as it is now, and its
+    screenshot as ``test-artifacts/<state>-<viewport>.png``."""
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, f"{state}-{viewport}")
+
+
+def shown_colour(element: Locator, x: float, y: float) -> tuple[int, int, int]:
+    """The colour the page draws at (``x``, ``y``) of ``element``, as fractions of its box."""
+    image = Image.open(io.BytesIO(element.screenshot())).convert("RGB")
+    pixel = image.getpixel((int(x * image.width), int(y * image.height)))
+    return cast(tuple[int, int, int], pixel)
+
+
+def assert_cover_shows(cover: Locator, colour: tuple[int, int, int]) -> None:
+    """``cover`` is a loaded image drawn in ``colour`` (the test library's covers are one
+    colour, with a white square in the top left corner)."""
+    # Covers load lazily: in view, and once decoded (decode() fails for a broken image).
+    cover.scroll_into_view_if_needed()
+    assert cover.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
+    drawn = shown_colour(cover, 0.7, 0.7)
+    assert max(abs(a - b) for a, b in zip(drawn, colour, strict=True)) <= 16, drawn

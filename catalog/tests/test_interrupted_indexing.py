@@ -56,6 +56,8 @@ STEPS += ["promote-written", "promoted"]
 KILLS = (
     [("new songs", (step,)) for step in STEPS]
     + [("new songs", (point,)) for point in ["staged:3", "catalog-committed:5"]]
+    # Only the library's songs have cover art: the newcomer of --song-id has none.
+    + [("new songs", (point,)) for point in ["cover-kept", "cover-kept:3"]]
     + [("new songs", (point,)) for point in ["compacting", "compacted"]]
     + [("new songs", ("catalog-committed:2", "settling"))]
     + [("--song-id", (step,)) for step in STEPS]

@@ -4,17 +4,19 @@ screenshot of each in test-artifacts/ (``<state>-<viewport>.png``)."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
-from typing import cast
 
 import pytest
-from PIL import Image
 from playwright.sync_api import Locator, Page, expect
 
 from recognition.presenters import CONFIDENCE_LEVELS
 from testsupport.badfiles import text_renamed_mp3
-from testsupport.browser import OpenPage, screenshot, serious_accessibility_violations
+from testsupport.browser import (
+    OpenPage,
+    assert_accessible_and_shot,
+    assert_cover_shows,
+    shown_colour,
+)
 from testsupport.catalog import small_catalog
 from testsupport.excerpts import write_clip
 from testsupport.library import BOTH_DATABASES, SongLibrary
@@ -26,11 +28,6 @@ VIEWPORTS = ["desktop", "phone"]
 READABLE_PX = 11.0
 #: The smallest tap target, in CSS pixels (WCAG 2.5.5's enhanced size).
 TAP_PX = 44.0
-
-
-def _accessible_and_shot(page: Page, state: str, viewport: str) -> None:
-    assert serious_accessibility_violations(page) == []
-    screenshot(page, f"{state}-{viewport}")
 
 
 def _upload(page: Page, path: Path) -> Locator:
@@ -53,7 +50,7 @@ def test_the_home_page(viewport: str, open_page: OpenPage, indexed: SongLibrary)
     for link in page.locator("header.site a").all():
         box = link.bounding_box()
         assert box is not None and box["width"] >= TAP_PX and box["height"] >= TAP_PX
-    _accessible_and_shot(page, "home", viewport)
+    assert_accessible_and_shot(page, "home", viewport)
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
@@ -64,7 +61,7 @@ def test_the_home_page_of_an_empty_catalog_says_so(viewport: str, open_page: Ope
     empty = page.locator("#empty-catalog")
     expect(empty).to_be_visible()
     expect(empty.locator("h2")).to_have_text("No songs yet")
-    _accessible_and_shot(page, "home-empty-catalog", viewport)
+    assert_accessible_and_shot(page, "home-empty-catalog", viewport)
 
 
 def _labels(chart: Locator) -> list[dict]:
@@ -115,21 +112,14 @@ def test_a_match_and_why(
     expect(card).to_have_attribute("data-outcome", "match")
     expect(card.locator(".song-title")).to_have_text(song.title)
     expect(card.locator(".file-name")).to_have_text("File: Party clip.mp3")
+    assert song.cover_colour is not None
+    assert_cover_shows(card.locator("img.cover"), song.cover_colour)
     card.locator("details.why summary").click()
     charts = card.locator("details.why svg")
     expect(charts).to_have_count(2)
     for chart in charts.all():
         _assert_readable(chart)
-    _accessible_and_shot(page, "match", viewport)
-
-
-def _fill_colour(meter: Locator) -> tuple[int, int, int]:
-    """The colour at a tenth of the meter's width, on its middle line."""
-    image = Image.open(io.BytesIO(meter.screenshot())).convert("RGB")
-    red, green, blue = cast(
-        tuple[int, int, int], image.getpixel((image.width // 10, image.height // 2))
-    )
-    return red, green, blue
+    assert_accessible_and_shot(page, "match", viewport)
 
 
 def _css_colour(page: Page, value: str) -> tuple[int, int, int]:
@@ -154,7 +144,8 @@ def test_the_confidence_bar_is_drawn_in_its_level_s_colour(
     for level in CONFIDENCE_LEVELS:
         confidence.evaluate("(dd, name) => { dd.className = 'confidence ' + name; }", level.name)
         level_colour = confidence.evaluate("dd => getComputedStyle(dd).getPropertyValue('--level')")
-        colours.append(_fill_colour(confidence.locator("meter")))
+        # The colour at a tenth of the meter's width, on its middle line.
+        colours.append(shown_colour(confidence.locator("meter"), 0.1, 0.5))
         assert colours[-1] == _css_colour(page, level_colour)
     assert len(set(colours)) == len(CONFIDENCE_LEVELS)
 
@@ -170,7 +161,7 @@ def test_an_upload_of_an_unknown_song(
 
     expect(card).to_have_attribute("data-outcome", "no-match")
     expect(card).to_contain_text("Try a longer clip")
-    _accessible_and_shot(page, "no-match", viewport)
+    assert_accessible_and_shot(page, "no-match", viewport)
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
@@ -182,7 +173,7 @@ def test_an_error(viewport: str, open_page: OpenPage, indexed: SongLibrary, tmp_
 
     expect(card).to_have_attribute("data-outcome", "error")
     expect(card.locator(".file-name")).to_have_text("File: notes.mp3")
-    _accessible_and_shot(page, "error", viewport)
+    assert_accessible_and_shot(page, "error", viewport)
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
@@ -195,7 +186,7 @@ def test_listening_to_an_unknown_song_until_it_stops(
 
     pending = page.locator('#result [data-outcome="pending"]')
     expect(pending).to_be_visible(timeout=15_000)
-    _accessible_and_shot(page, "pending", viewport)
+    assert_accessible_and_shot(page, "pending", viewport)
     card = page.locator('#result [data-outcome="no-match"]')
     expect(card).to_be_visible(timeout=20_000)
 
@@ -203,7 +194,7 @@ def test_listening_to_an_unknown_song_until_it_stops(
     expect(card).not_to_contain_text("longer clip")
     expect(card).to_contain_text("most likely not in Kazoom's catalog")
     expect(page.locator("#listen-message")).to_have_text("Stopped listening.")
-    _accessible_and_shot(page, "no-match-after-listening", viewport)
+    assert_accessible_and_shot(page, "no-match-after-listening", viewport)
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
@@ -220,7 +211,7 @@ def test_the_songs_page(viewport: str, open_page: OpenPage) -> None:
     indexed = page.get_by_role("columnheader", name="Indexed")
     expect(indexed).to_be_visible(visible=viewport == "desktop")
     expect(page.locator(".songs-table tbody tr")).to_have_count(13)
-    _accessible_and_shot(page, "songs", viewport)
+    assert_accessible_and_shot(page, "songs", viewport)
 
 
 def _first_title(page: Page) -> Locator:

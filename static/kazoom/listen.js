@@ -1,5 +1,6 @@
-// Kazoom's microphone: records in the browser (Web Audio), encodes the audio so far as WAV and
-// posts it through the hidden htmx form at about 3, 6 and 10 seconds, stopping at the first
+// Kazoom's microphone: records in the browser (Web Audio), encodes the audio so far as WAV at
+// the engine's analysis rate (mono, 16-bit, resampled here: a quarter of the bytes of 44.1 kHz)
+// and posts it through the hidden htmx form at about 3, 6 and 10 seconds, stopping at the first
 // answer that is not "still listening". The server sends the outcome back as a `kazoom:outcome`
 // event (HX-Trigger-After-Swap), so this module never parses the result card. Its own problems
 // (no microphone, no permission, no connection) fill in the page's copy of the error card.
@@ -11,6 +12,9 @@ const label = button.querySelector(".listen-label");
 const form = document.getElementById("mic-form");
 // The shortest clip the server recognises: the engine config's min_query_seconds.
 const MIN_SECONDS = Number(form.dataset.minSeconds);
+// The engine's analysis rate, and the highest frequency it analyses (fingerprints/config.py).
+const SEND_RATE = Number(form.dataset.sampleRate);
+const KEEP_HZ = Number(form.dataset.keepHz);
 const fileInput = form.querySelector('input[type="file"]');
 const interimInput = form.querySelector('input[name="interim"]');
 const message = document.getElementById("listen-message");
@@ -36,6 +40,13 @@ const MICROPHONE_ERRORS = { NotAllowedError: "refused", SecurityError: "refused"
 let session = null;
 
 button.addEventListener("click", () => (session ? finish() : start()));
+// A result card's "Listen again": listen without scrolling back up to the button first.
+result.addEventListener("click", (event) => {
+  if (session || !event.target.closest("[data-listen-again]")) return;
+  button.focus();
+  button.scrollIntoView({ block: "center" });
+  start();
+});
 form.addEventListener("kazoom:outcome", (event) => onOutcome(event.detail.outcome));
 form.addEventListener("htmx:sendError", () => {
   stop();
@@ -84,7 +95,10 @@ function capture(block) {
 
 function send(final) {
   if (final) stopRecording();
-  const wav = encodeWav(session.blocks, session.samples, session.context.sampleRate);
+  // A microphone slower than the analysis rate is sent as it is: the server resamples it.
+  const rate = Math.min(session.context.sampleRate, SEND_RATE);
+  const heard = joined(session.blocks, session.samples);
+  const wav = encodeWav(resample(heard, session.context.sampleRate, rate), rate);
   const transfer = new DataTransfer();
   transfer.items.add(new File([wav], "microphone.wav", { type: "audio/wav" }));
   fileInput.files = transfer.files;
@@ -167,13 +181,57 @@ function rms(block) {
   return Math.sqrt(sum / block.length);
 }
 
+function joined(blocks, sampleCount) {
+  const samples = new Float32Array(sampleCount);
+  let offset = 0;
+  for (const block of blocks) {
+    samples.set(block, offset);
+    offset += block.length;
+  }
+  return samples;
+}
+
+// How finely the low-pass kernel is tabulated, in steps per input sample.
+const KERNEL_STEPS = 64;
+
+// `input` at `fromRate` resampled to `toRate` through a windowed-sinc (Blackman) low-pass that
+// keeps everything up to KEEP_HZ and stops everything that would fold back below it: from
+// toRate − KEEP_HZ up. Each output sample is the kernel centred on its place in the input.
+function resample(input, fromRate, toRate) {
+  if (fromRate === toRate) return input;
+  const cutoff = toRate / 2 / fromRate; // cycles per input sample
+  const transition = (toRate - 2 * KEEP_HZ) / fromRate;
+  const half = Math.ceil(2.75 / transition); // a Blackman window's 5.5 / width, each side
+  const kernel = new Float32Array(2 * half * KERNEL_STEPS + 1);
+  for (let i = 0; i < kernel.length; i++) {
+    const x = i / KERNEL_STEPS - half;
+    const sinc = x === 0 ? 1 : Math.sin(2 * Math.PI * cutoff * x) / (2 * Math.PI * cutoff * x);
+    const u = i / (kernel.length - 1);
+    const window = 0.42 - 0.5 * Math.cos(2 * Math.PI * u) + 0.08 * Math.cos(4 * Math.PI * u);
+    kernel[i] = 2 * cutoff * sinc * window;
+  }
+  const step = fromRate / toRate;
+  const output = new Float32Array(Math.floor(input.length / step));
+  for (let n = 0; n < output.length; n++) {
+    const centre = n * step;
+    const first = Math.max(0, Math.ceil(centre - half));
+    const last = Math.min(input.length - 1, Math.floor(centre + half));
+    let sum = 0;
+    for (let k = first; k <= last; k++) {
+      sum += input[k] * kernel[Math.round((k - centre + half) * KERNEL_STEPS)];
+    }
+    output[n] = sum;
+  }
+  return output;
+}
+
 // 16-bit PCM mono WAV: the one format every decoder reads, so the server needs no codec.
-function encodeWav(blocks, sampleCount, sampleRate) {
-  const buffer = new ArrayBuffer(44 + sampleCount * 2);
+function encodeWav(samples, sampleRate) {
+  const buffer = new ArrayBuffer(44 + samples.length * 2);
   const view = new DataView(buffer);
   const ascii = (offset, text) => [...text].forEach((c, i) => view.setUint8(offset + i, c.charCodeAt(0)));
   ascii(0, "RIFF");
-  view.setUint32(4, 36 + sampleCount * 2, true);
+  view.setUint32(4, 36 + samples.length * 2, true);
   ascii(8, "WAVE");
   ascii(12, "fmt ");
   view.setUint32(16, 16, true);
@@ -184,13 +242,7 @@ function encodeWav(blocks, sampleCount, sampleRate) {
   view.setUint16(32, 2, true);
   view.setUint16(34, 16, true);
   ascii(36, "data");
-  view.setUint32(40, sampleCount * 2, true);
-  let offset = 44;
-  for (const block of blocks) {
-    for (const sample of block) {
-      view.setInt16(offset, Math.max(-1, Math.min(1, sample)) * 0x7fff, true);
-      offset += 2;
-    }
-  }
+  view.setUint32(40, samples.length * 2, true);
+  samples.forEach((sample, i) => view.setInt16(44 + 2 * i, Math.max(-1, Math.min(1, sample)) * 0x7fff, true));
   return buffer;
 }

@@ -40,7 +40,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         indexer = Indexer.from_settings()
         settled = indexer.settle()
-        if settled.promoted or settled.discarded:
+        if settled:
             self.stdout.write(f"settled: {settled}")
         started = time.perf_counter()
         totals = _Totals()
