@@ -184,6 +184,9 @@ class EngineConfig:
     #: Fewest agreeing windows a segment is made of: a window alone that agrees with no other
     #: is more likely a chance match than a song that played.
     timeline_min_windows: int = 2
+    #: Fewest seconds a segment's votes span: a moment two songs share (a drum break, a held
+    #: chord) is heard alike by every window that holds it, and is not a song playing.
+    timeline_min_segment_seconds: float = 5.0
     #: Recordings longer than this are refused for a timeline (a day's broadcast is cut into
     #: parts first); what a recording costs grows with its length in time, not in memory.
     max_timeline_seconds: float = 6 * 3600.0

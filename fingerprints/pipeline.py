@@ -87,18 +87,31 @@ def corrected_for_speed(query: Query, speed: float, config: EngineConfig) -> Que
     return Query(audio, _analyse_query_audio(audio, config))
 
 
-def _analyse_query_audio(decoded: DecodedAudio, config: EngineConfig) -> Analysis:
-    """The clip's analysis, its hashes gathered from ``config.query_phases`` analyses each
-    started a further fraction of a hop late (see ``EngineConfig.query_phases``); the peaks
-    are those of the first."""
-    density = config.query_density
-    phase_samples = [
-        round(k * config.hop_length / config.query_phases) for k in range(config.query_phases)
-    ]
-    constellations = [
-        find_peaks(decoded.samples[start:], config, density) for start in phase_samples
-    ]
+def query_phase_samples(config: EngineConfig) -> list[int]:
+    """Where each of a query's ``config.query_phases`` analyses starts, in samples: each a
+    further fraction of a hop late (see ``EngineConfig.query_phases``)."""
+    return [round(k * config.hop_length / config.query_phases) for k in range(config.query_phases)]
+
+
+def query_analysis(
+    constellations: list[Peaks], duration_seconds: float, complete: bool, config: EngineConfig
+) -> Analysis:
+    """A query's analysis from the peaks of its phases (``constellations[k]`` analysed from
+    sample ``query_phase_samples(config)[k]`` on): their hashes merged; the peaks are those of
+    the first."""
     hashes = merge_phases(
-        [hash_peaks(peaks, config, density, probe_levels=True) for peaks in constellations]
+        [
+            hash_peaks(peaks, config, config.query_density, probe_levels=True)
+            for peaks in constellations
+        ]
     )
-    return Analysis(hashes, constellations[0], decoded.duration_seconds, decoded.complete)
+    return Analysis(hashes, constellations[0], duration_seconds, complete)
+
+
+def _analyse_query_audio(decoded: DecodedAudio, config: EngineConfig) -> Analysis:
+    """The clip's analysis, its hashes gathered from ``config.query_phases`` analyses."""
+    constellations = [
+        find_peaks(decoded.samples[start:], config, config.query_density)
+        for start in query_phase_samples(config)
+    ]
+    return query_analysis(constellations, decoded.duration_seconds, decoded.complete, config)

@@ -5,7 +5,8 @@ whose offsets in the song advance with the recording (at the speed found): one s
 the song playing. Runs become segments when
 
 * they hold at least ``config.timeline_min_windows`` windows (a window alone that agrees with
-  no other is outvoted), and
+  no other is outvoted) whose votes span ``config.timeline_min_segment_seconds`` (windows
+  that heard the same moment alone, a sound two songs share, are not a song playing), and
 * they do not lie inside a run of more windows (windows that name another song, or another
   place in the same song, in the middle of a stretch are outvoted too);
 
@@ -123,8 +124,12 @@ class _Run:
 
 def build_segments(windows: Sequence[Window], config: EngineConfig) -> list[Segment]:
     """The segments of a recording from its ``windows`` (in recording order), in order."""
-    least = config.timeline_min_windows
-    runs = [run for run in _runs(windows, config) if len(run.windows) >= least]
+    runs = [
+        run
+        for run in _runs(windows, config)
+        if len(run.windows) >= config.timeline_min_windows
+        and run.heard_to - run.heard_from >= config.timeline_min_segment_seconds
+    ]
     kept: list[_Run] = []
     for run in sorted(runs, key=lambda run: -len(run.windows)):
         if not any(run.inside(stronger) for stronger in kept):

@@ -184,3 +184,11 @@ def test_fewer_windows_than_the_minimum_make_no_segment() -> None:
     windows = windows_of([Play(8, 0.0, 17.0), Play(9, 40.0, 100.0)], duration=100.0)
 
     assert [s.song_id for s in build_segments(windows, config)] == [9]
+
+
+def test_windows_that_heard_one_moment_alone_make_no_segment() -> None:
+    windows = windows_of([], duration=60.0)
+    for start in (20.0, 25.0):
+        windows = replaced(windows, start, WindowMatch(2, start + 3.0, 0.8, 1.0, 24, 28.5, 29.8))
+
+    assert build_segments(windows, CONFIG) == []
