@@ -133,7 +133,8 @@ def recognize_timeline(
         # hundreds of MB of them. Each window is a request's worth of work.
         reset_queries()
         if on_progress is not None:
-            on_progress(window.start_seconds, recording.declared_seconds)
+            done = window.start_seconds + window.query.audio.duration_seconds
+            on_progress(done, recording.declared_seconds)
     segments = build_segments(windows, config)
     songs = Song.objects.select_related("artist", "album").in_bulk([s.song_id for s in segments])
     return Timeline(
