@@ -187,6 +187,13 @@ class EngineConfig:
     #: Fewest seconds a segment's votes span: a moment two songs share (a drum break, a held
     #: chord) is heard alike by every window that holds it, and is not a song playing.
     timeline_min_segment_seconds: float = 5.0
+    #: The speed search of a timeline's windows: a DJ's pitch control reaches ±8 %, beyond
+    #: the ±5 % a clip is searched for, and a window that holds a song far off speed is
+    #: searched like any other, the likeliest ``speed_candidates`` speeds re-analysed.
+    timeline_speed_search: tuple[float, ...] = (
+        *(1.01, 0.99, 1.02, 0.98, 1.03, 0.97, 1.04, 0.96, 1.05, 0.95),
+        *(1.06, 0.94, 1.07, 0.93, 1.08, 0.92),
+    )
     #: Recordings longer than this are refused for a timeline (a day's broadcast is cut into
     #: parts first); what a recording costs grows with its length in time, not in memory.
     max_timeline_seconds: float = 6 * 3600.0

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -117,12 +118,14 @@ def recognize_timeline(
     on_progress: Progress | None = None,
 ) -> Timeline:
     """The timeline of ``source`` (a path or an open binary file): its windows recognised as
-    it is decoded, then merged into segments.
+    it is decoded, searched for the speeds of ``config.timeline_speed_search``, then merged
+    into segments.
 
     Raises ``fingerprints.errors.AudioError`` when the recording cannot be used.
     """
     started = time.perf_counter()
     recording = open_recording(source, config)
+    config = dataclasses.replace(config, speed_search=config.timeline_speed_search)
     windows: list[Window] = []
     for window in recording.windows():
         previous = windows[-1].match if windows else None

@@ -23,14 +23,14 @@ BOUNDARY_SECONDS = 2.0
 
 
 def dj_set(library: SongLibrary) -> tuple[list[Excerpt], str]:
-    """Song 1, crossfaded into song 2, a song the catalog does not know, song 3 played 4 %
+    """Song 1, crossfaded into song 2, a song the catalog does not know, song 3 played 7 %
     fast, and song 1 again; and the stranger's label."""
     songs = library.songs
     return [
         Excerpt(songs[0].samples, 2.0, 24.0, songs[0].title),
         Excerpt(songs[1].samples, 3.0, 24.0, songs[1].title, crossfade_seconds=4.0),
         Excerpt(library.stranger, 5.0, 20.0, None),
-        Excerpt(songs[2].samples, 4.0, 25.0, songs[2].title, speed=1.04),
+        Excerpt(songs[2].samples, 4.0, 25.0, songs[2].title, speed=1.07),
         Excerpt(songs[0].samples, 10.0, 18.0, songs[0].title),
     ], "stranger"
 
@@ -114,7 +114,7 @@ def test_readable_output_is_a_line_per_segment_and_per_gap(
 
     assert run.exit_code == 0
     header, *lines = run.stdout.splitlines()
-    assert header.startswith(f"{tmp_path / 'set.wav'} (00:01:46, ")
+    assert header.startswith(f"{tmp_path / 'set.wav'} (00:01:45, ")
     assert [line.split("  ")[1] for line in lines] == [
         "Song 1 — Artist 1",
         "Song 2 — Artist 0",
@@ -124,7 +124,7 @@ def test_readable_output_is_a_line_per_segment_and_per_gap(
     ]
     assert lines[0].startswith("00:00:00–00:00:2")
     assert "(song 0:02–0:2" in lines[0] and ", confidence 0." in lines[0]
-    assert ", speed 1.04)" in lines[3]
+    assert ", speed 1.07)" in lines[3]
 
 
 def test_bad_files_get_their_error_and_the_others_go_on(
