@@ -170,7 +170,7 @@ class EngineConfig:
     timeline_window_seconds: float = 10.0
     #: A window starts this many seconds after the last one. Boundaries come from where in
     #: its windows a song's aligned votes begin and end, not from the windows' edges, so a
-    #: shorter hop buys little precision for every window it adds.
+    #: shorter hop buys little precision for every window it adds. See docs/tuning.md#timeline.
     timeline_hop_seconds: float = 5.0
     #: Two windows play one stretch of a song when the second's offset in the song is the
     #: first's advanced by the time between them (times the speed found) within this many
