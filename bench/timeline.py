@@ -32,7 +32,6 @@ from typing import Any
 import numpy as np
 import soundfile as sf
 
-from bench.babble import BabbleUnavailable, speech_utterances
 from bench.children import MIB, ChildRun, run_child
 from bench.common import (
     REPO_ROOT,
@@ -92,7 +91,7 @@ def _pair(kind: type) -> Any:
 
 
 def _run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
-    from bench.workload import split_folder  # needs django.setup()
+    from bench.workload import babble_voices, split_folder  # needs django.setup()
 
     log_path = work / "kazoom.log"
     settings = MixSettings(excerpts=args.excerpts, excerpt_seconds=args.excerpt_seconds)
@@ -106,7 +105,7 @@ def _run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         )
         if indexing.returncode != 0:
             raise SystemExit(f"index_songs failed; see {log_path}:\n{log_tail(log_path)}")
-        utterances = _voices(work, notes)
+        utterances = babble_voices(work, notes, MIX_SAMPLE_RATE)
         rng = np.random.default_rng(args.seed)
         files: list[tuple[str, Path, list[Played]]] = []
         mp3s = []
@@ -136,14 +135,6 @@ def _run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "mixes": mixes,
         "long": long,
     }
-
-
-def _voices(work: Path, notes: list[str]) -> list[np.ndarray] | None:
-    try:
-        return speech_utterances(work / "voices", MIX_SAMPLE_RATE)
-    except BabbleUnavailable as error:
-        notes.append(f"babble skipped: {error}")
-        return None
 
 
 def _timelines(

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .audio import AudioInput, AudioReader, DecodedAudio, open_audio
+from .audio import AudioInput, AudioReader, DecodedAudio
 from .config import EngineConfig
-from .errors import TooLong, TooShort
+from .errors import TooShort
 from .peaks import Peaks
-from .pipeline import Query, query_analysis, query_phase_samples
+from .pipeline import Limit, Query, open_within, query_analysis, query_phase_samples
 from .spectrogram import frame_count
 from .streamed_peaks import stream_peaks
 
@@ -123,8 +123,7 @@ class WindowedRecording:
     def _check_length(self, total_samples: int) -> None:
         config = self._config
         seconds = total_samples / config.sample_rate
-        if not self._reader.complete:
-            raise TooLong(f"the recording is longer than the {_hours(config)} limit")
+        _limit(config).check_complete(self._reader)
         if seconds < config.min_query_seconds:
             raise TooShort(
                 f"the recording is {seconds:.1f} s long; "
@@ -135,18 +134,11 @@ class WindowedRecording:
 def open_recording(source: AudioInput, config: EngineConfig) -> WindowedRecording:
     """Open ``source`` for a timeline, refusing by its header a recording that declares more
     than ``config.max_timeline_seconds``; nothing is decoded yet."""
-    limit = config.max_timeline_seconds
-    reader = open_audio(source, sample_rate=config.sample_rate, max_seconds=limit)
-    if reader.declared_seconds is not None and reader.declared_seconds > limit:
-        raise TooLong(
-            f"the recording declares {reader.declared_seconds / 3600:.1f} h of audio, longer "
-            f"than the {_hours(config)} limit"
-        )
-    return WindowedRecording(reader, config)
+    return WindowedRecording(open_within(source, config, _limit(config)), config)
 
 
-def _hours(config: EngineConfig) -> str:
-    return f"{config.max_timeline_seconds / 3600:g} h"
+def _limit(config: EngineConfig) -> Limit:
+    return Limit(config.max_timeline_seconds, "timeline limit")
 
 
 def _no_samples() -> np.ndarray:

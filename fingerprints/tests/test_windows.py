@@ -93,7 +93,9 @@ def test_a_recording_declaring_more_than_the_limit_is_refused_before_decoding(
 ) -> None:
     path = silent_flac(tmp_path / "day.flac", seconds=7 * 3600)
 
-    with pytest.raises(TooLong, match="declares 7.0 h of audio, longer than the 6 h limit"):
+    with pytest.raises(
+        TooLong, match="declares 7.0 h of audio, longer than the 6 h timeline limit"
+    ):
         open_recording(path, config)
 
 
@@ -101,5 +103,5 @@ def test_a_recording_that_hides_its_length_is_cut_at_the_limit(tmp_path: Path) -
     config = EngineConfig(max_timeline_seconds=60.0)
     path = silent_flac(tmp_path / "hidden.flac", seconds=90, declared=False)
 
-    with pytest.raises(TooLong, match="longer than the 0.0166667 h limit"):
+    with pytest.raises(TooLong, match="is longer than the 0.0166667 h timeline limit"):
         list(open_recording(path, config).windows())
