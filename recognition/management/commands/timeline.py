@@ -13,7 +13,7 @@ from tqdm import tqdm
 from catalog.timecodes import clock
 from fingerprints.wiring import engine_config, fingerprint_store
 from recognition.presenters import timeline_json
-from recognition.refusals import refusal
+from recognition.refusals import report_refusal
 from recognition.services import Timeline, recognize_timeline
 
 #: Recordings at least this long (seconds, as declared) get a progress bar.
@@ -40,14 +40,15 @@ class Command(BaseCommand):
                     )
             except Exception as error:  # one recording's failure must not stop the others
                 failed += 1
-                code, message = refusal(error)
-                self.stderr.write(f"error: {path}: {message}")
-                if options["json"]:
-                    elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
-                    body = {"code": code, "message": message}
-                    self.stdout.write(
-                        json.dumps({"path": str(path), "error": body, "elapsed_ms": elapsed_ms})
-                    )
+                elapsed_ms = (time.perf_counter() - started) * 1000
+                report_refusal(
+                    error,
+                    path,
+                    elapsed_ms,
+                    stdout=self.stdout,
+                    stderr=self.stderr,
+                    as_json=options["json"],
+                )
                 continue
             if options["json"]:
                 self.stdout.write(json.dumps({"path": str(path), **timeline_json(result)}))
