@@ -40,10 +40,13 @@ def split_folder(music_dir: Path) -> tuple[Split, list[VersionPair]]:
     return split, versions
 
 
-def babble_voices(work: Path, notes: list[str]) -> list[np.ndarray] | None:
-    """The babble voices, or None (and a note saying why) when espeak-ng is missing."""
+def babble_voices(
+    work: Path, notes: list[str], sample_rate: int = CLIP_SAMPLE_RATE
+) -> list[np.ndarray] | None:
+    """The babble voices at ``sample_rate``, or None (and a note saying why) when espeak-ng
+    is missing."""
     try:
-        return speech_utterances(work / "voices", CLIP_SAMPLE_RATE)
+        return speech_utterances(work / "voices", sample_rate)
     except BabbleUnavailable as error:
         notes.append(f"babble skipped: {error}")
         return None

@@ -163,6 +163,41 @@ class EngineConfig:
     #: How many runner-up candidates a result reports.
     runner_up_count: int = 3
 
+    # --- Timelines of long recordings (``recognition.timeline``) ----------------------------
+    #: A long recording is recognised in windows this long (seconds): long enough to hold as
+    #: many votes as a clip that is named nearly always, short enough that a song of 20 s
+    #: fills a few of them whole.
+    timeline_window_seconds: float = 10.0
+    #: A window starts this many seconds after the last one. Boundaries come from where in
+    #: its windows a song's aligned votes begin and end, not from the windows' edges, so a
+    #: shorter hop buys little precision for every window it adds. See docs/tuning.md#timeline.
+    timeline_hop_seconds: float = 5.0
+    #: Two windows play one stretch of a song when the second's offset in the song is the
+    #: first's advanced by the time between them (times the speed found) within this many
+    #: seconds: a window's offset is found to a frame or two, and the speed search's 1 % steps
+    #: drift by a few hundredths of a second a hop, while a song played again sits seconds away.
+    timeline_offset_tolerance_seconds: float = 1.0
+    #: A stretch of a song goes on across windows that name nothing or another song for up to
+    #: this many seconds (talk over the music, a loud jingle), if the song then continues
+    #: where it would have been.
+    timeline_max_gap_seconds: float = 20.0
+    #: Fewest agreeing windows a segment is made of: a window alone that agrees with no other
+    #: is more likely a chance match than a song that played.
+    timeline_min_windows: int = 2
+    #: Fewest seconds a segment's votes span: a moment two songs share (a drum break, a held
+    #: chord) is heard alike by every window that holds it, and is not a song playing.
+    timeline_min_segment_seconds: float = 5.0
+    #: The speed search of a timeline's windows: a DJ's pitch control reaches ±8 %, beyond
+    #: the ±5 % a clip is searched for, and a window that holds a song far off speed is
+    #: searched like any other, the likeliest ``speed_candidates`` speeds re-analysed.
+    timeline_speed_search: tuple[float, ...] = (
+        *(1.01, 0.99, 1.02, 0.98, 1.03, 0.97, 1.04, 0.96, 1.05, 0.95),
+        *(1.06, 0.94, 1.07, 0.93, 1.08, 0.92),
+    )
+    #: Recordings longer than this are refused for a timeline (a day's broadcast is cut into
+    #: parts first); what a recording costs grows with its length in time, not in memory.
+    max_timeline_seconds: float = 6 * 3600.0
+
     # --- Input limits -----------------------------------------------------------------------
     #: A query is recognised from its first this-many seconds; the rest is not decoded.
     max_query_seconds: float = 30.0
@@ -201,6 +236,13 @@ class EngineConfig:
         if not 1 <= self.min_voting_slices <= self.clumped_max_slices < self.spread_min_slices:
             raise ValueError(
                 "need 1 <= min_voting_slices <= clumped_max_slices < spread_min_slices"
+            )
+        if not 0 < self.timeline_hop_seconds <= self.timeline_window_seconds:
+            raise ValueError("need 0 < timeline_hop_seconds <= timeline_window_seconds")
+        if self.timeline_min_windows < 1 or self.timeline_offset_tolerance_seconds <= 0:
+            raise ValueError(
+                "timeline_min_windows must be at least 1 and "
+                "timeline_offset_tolerance_seconds positive"
             )
         if (
             self.query_peaks_per_second < self.index_peaks_per_second

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import soxr
 
-from .audio import AudioInput, DecodedAudio, decode_audio, open_audio
+from .audio import AudioInput, AudioReader, DecodedAudio, decode_audio, open_audio
 from .config import EngineConfig
 from .errors import NoUsableSound, TooLong, TooShort
 from .hashes import Hashes, hash_peaks, merge_phases
@@ -26,6 +26,35 @@ class Analysis:
     complete: bool = True
 
 
+@dataclass(frozen=True)
+class Limit:
+    """The longest a file may be for a use, and what that limit is called."""
+
+    seconds: float
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.seconds / 3600:g} h {self.name}"
+
+    def check_complete(self, reader: AudioReader) -> None:
+        """Refuse the file ``reader`` (whose blocks are exhausted) stopped decoding at the
+        limit."""
+        if not reader.complete:
+            raise TooLong(f"the file is longer than the {self}")
+
+
+def open_within(source: AudioInput, config: EngineConfig, limit: Limit) -> AudioReader:
+    """Open ``source`` to be decoded up to ``limit``, refusing it before anything is decoded
+    when it declares more."""
+    reader = open_audio(source, sample_rate=config.sample_rate, max_seconds=limit.seconds)
+    if reader.declared_seconds is not None and reader.declared_seconds > limit.seconds:
+        raise TooLong(
+            f"the file declares {reader.declared_seconds / 3600:.1f} h of audio, longer than "
+            f"the {limit}"
+        )
+    return reader
+
+
 def analyse_song(source: AudioInput, config: EngineConfig) -> Analysis:
     """Analyse a whole file for the catalog, decoding it block by block.
 
@@ -33,16 +62,10 @@ def analyse_song(source: AudioInput, config: EngineConfig) -> Analysis:
     is decoded, else once decoding reaches the limit; and files without any usable sound (a
     song that could never be recognised has no place in the catalog).
     """
-    limit = config.max_index_seconds
-    reader = open_audio(source, sample_rate=config.sample_rate, max_seconds=limit)
-    if reader.declared_seconds is not None and reader.declared_seconds > limit:
-        raise TooLong(
-            f"the file declares {reader.declared_seconds / 3600:.1f} h of audio, longer than "
-            f"the {limit / 3600:g} h indexing limit"
-        )
+    limit = Limit(config.max_index_seconds, "indexing limit")
+    reader = open_within(source, config, limit)
     peaks, n_samples = find_peaks_in_blocks(reader.blocks(), config, config.index_density)
-    if not reader.complete:
-        raise TooLong(f"the file is longer than the {limit / 3600:g} h indexing limit")
+    limit.check_complete(reader)
     duration_seconds = n_samples / config.sample_rate
     hashes = hash_peaks(peaks, config, config.index_density)
     if len(hashes) == 0:
@@ -87,18 +110,31 @@ def corrected_for_speed(query: Query, speed: float, config: EngineConfig) -> Que
     return Query(audio, _analyse_query_audio(audio, config))
 
 
-def _analyse_query_audio(decoded: DecodedAudio, config: EngineConfig) -> Analysis:
-    """The clip's analysis, its hashes gathered from ``config.query_phases`` analyses each
-    started a further fraction of a hop late (see ``EngineConfig.query_phases``); the peaks
-    are those of the first."""
-    density = config.query_density
-    phase_samples = [
-        round(k * config.hop_length / config.query_phases) for k in range(config.query_phases)
-    ]
-    constellations = [
-        find_peaks(decoded.samples[start:], config, density) for start in phase_samples
-    ]
+def query_phase_samples(config: EngineConfig) -> list[int]:
+    """Where each of a query's ``config.query_phases`` analyses starts, in samples: each a
+    further fraction of a hop late (see ``EngineConfig.query_phases``)."""
+    return [round(k * config.hop_length / config.query_phases) for k in range(config.query_phases)]
+
+
+def query_analysis(
+    constellations: list[Peaks], duration_seconds: float, complete: bool, config: EngineConfig
+) -> Analysis:
+    """A query's analysis from the peaks of its phases (``constellations[k]`` analysed from
+    sample ``query_phase_samples(config)[k]`` on): their hashes merged; the peaks are those of
+    the first."""
     hashes = merge_phases(
-        [hash_peaks(peaks, config, density, probe_levels=True) for peaks in constellations]
+        [
+            hash_peaks(peaks, config, config.query_density, probe_levels=True)
+            for peaks in constellations
+        ]
     )
-    return Analysis(hashes, constellations[0], decoded.duration_seconds, decoded.complete)
+    return Analysis(hashes, constellations[0], duration_seconds, complete)
+
+
+def _analyse_query_audio(decoded: DecodedAudio, config: EngineConfig) -> Analysis:
+    """The clip's analysis, its hashes gathered from ``config.query_phases`` analyses."""
+    constellations = [
+        find_peaks(decoded.samples[start:], config, config.query_density)
+        for start in query_phase_samples(config)
+    ]
+    return query_analysis(constellations, decoded.duration_seconds, decoded.complete, config)

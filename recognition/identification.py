@@ -54,19 +54,30 @@ class Identification:
     #: The hits of that query's hashes.
     hits: Hits
     verdict: Verdict
+    #: The playback speed the query was decided at: 1.0 as played, 1.03 when corrected for
+    #: having been played 3 % fast.
+    speed: float = 1.0
 
 
 def identify(query: Query, store: FingerprintStore, config: EngineConfig) -> Identification:
     """Match ``query`` as it is; if nothing matches, match it corrected for each of the likely
     playback speeds in turn, and keep the first that names a song."""
-    as_played = _vote(query, store, config, retry=False)
+    as_played = _vote(query, store, config)
     if as_played.verdict.winner is not None or len(query.analysis.hashes) == 0:
         return as_played
     for speed in likely_speeds(query, store, config):
-        corrected = _vote(corrected_for_speed(query, speed, config), store, config, retry=True)
+        corrected = vote_at_speed(query, speed, store, config)
         if corrected.verdict.winner is not None:
             return corrected
     return as_played
+
+
+def vote_at_speed(
+    query: Query, speed: float, store: FingerprintStore, config: EngineConfig
+) -> Identification:
+    """``query`` re-analysed as it would be had it not been played ``speed`` times too fast,
+    and decided on as a retry."""
+    return _vote(corrected_for_speed(query, speed, config), store, config, speed)
 
 
 def likely_speeds(query: Query, store: FingerprintStore, config: EngineConfig) -> list[float]:
@@ -102,11 +113,12 @@ def likely_speeds(query: Query, store: FingerprintStore, config: EngineConfig) -
 
 
 def _vote(
-    query: Query, store: FingerprintStore, config: EngineConfig, *, retry: bool
+    query: Query, store: FingerprintStore, config: EngineConfig, speed: float = 1.0
 ) -> Identification:
-    """The query's hashes looked up, voted on and decided on."""
+    """The query's hashes looked up, voted on and decided on; a query corrected for a
+    ``speed`` is a retry."""
     hits = retrieve(query.analysis.hashes, store, config, candidates=config.candidate_songs)
-    return Identification(query, hits, decide(hits, config, retry=retry))
+    return Identification(query, hits, decide(hits, config, retry=speed != 1.0), speed)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from .charts import constellation_svg, offset_bars, offset_histogram_svg
 from .intake import ClipRejected
-from .services import Recognition
+from .services import Recognition, Timeline
 
 
 def recognition_json(result: Recognition, *, with_paths: bool) -> dict[str, Any]:
@@ -36,6 +36,29 @@ def _match_json(result: Recognition, with_paths: bool) -> dict[str, Any] | None:
     if with_paths:
         body["source_path"] = song.source_path
     return body
+
+
+def timeline_json(timeline: Timeline) -> dict[str, Any]:
+    """``{"duration_seconds", "segments": [...], "elapsed_ms"}``, the segments in order."""
+    return {
+        "duration_seconds": round(timeline.duration_seconds, 2),
+        "segments": [
+            {
+                "from_seconds": round(s.segment.from_seconds, 2),
+                "to_seconds": round(s.segment.to_seconds, 2),
+                "song_id": s.song.pk,
+                "title": s.song.title,
+                "artist": s.song.artist.name,
+                "album": s.song.album.title if s.song.album else None,
+                "song_from_seconds": round(s.segment.song_from_seconds, 2),
+                "song_to_seconds": round(s.segment.song_to_seconds, 2),
+                "confidence": round(s.segment.confidence, 3),
+                "speed": round(s.segment.speed, 3),
+            }
+            for s in timeline.segments
+        ],
+        "elapsed_ms": round(timeline.elapsed_ms, 1),
+    }
 
 
 #: What to say first about each refusal; the engine's own message follows it.

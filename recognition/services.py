@@ -1,18 +1,26 @@
-"""``recognize``: the one entry point that names the song in a clip, for every front end."""
+"""The entry points for every front end: ``recognize`` names the song in a clip,
+``recognize_timeline`` the songs of a long recording, from when to when."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from django.db import reset_queries
 
 from catalog.models import Song
 from fingerprints.audio import AudioInput
 from fingerprints.config import EngineConfig
 from fingerprints.pipeline import analyse_query
 from fingerprints.store import FingerprintStore
+from fingerprints.windows import open_recording
 
 from .evidence import MatchEvidence, gather_evidence
 from .identification import identify
+from .timeline import Segment, Window, build_segments
+from .window_matching import match_window
 
 
 @dataclass(frozen=True)
@@ -76,4 +84,64 @@ def recognize(
         query_complete=identified.query.audio.complete,
         elapsed_ms=elapsed_ms,
         evidence=evidence,
+    )
+
+
+@dataclass(frozen=True)
+class SongSegment:
+    """A segment of a recording and the catalog song that played in it."""
+
+    segment: Segment
+    song: Song
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The songs of a recording, in order; the time between them is where nothing known
+    played."""
+
+    segments: list[SongSegment]
+    duration_seconds: float
+    elapsed_ms: float
+
+
+#: Called as a recording is worked through: seconds done, and the seconds it declares (None
+#: when its header does not say).
+Progress = Callable[[float, float | None], None]
+
+
+def recognize_timeline(
+    source: AudioInput,
+    *,
+    store: FingerprintStore,
+    config: EngineConfig,
+    on_progress: Progress | None = None,
+) -> Timeline:
+    """The timeline of ``source`` (a path or an open binary file): its windows recognised as
+    it is decoded, searched for the speeds of ``config.timeline_speed_search``, then merged
+    into segments.
+
+    Raises ``fingerprints.errors.AudioError`` when the recording cannot be used.
+    """
+    started = time.perf_counter()
+    recording = open_recording(source, config)
+    config = dataclasses.replace(config, speed_search=config.timeline_speed_search)
+    windows: list[Window] = []
+    for window in recording.windows():
+        previous = windows[-1].match if windows else None
+        speed = previous.speed if previous is not None else 1.0
+        windows.append(match_window(window, store, config, previous_speed=speed))
+        # With DEBUG on, Django logs the SQL of every query until the request ends, and a
+        # window's lookups spell out thousands of hashes: a recording of hours would hold
+        # hundreds of MB of them. Each window is a request's worth of work.
+        reset_queries()
+        if on_progress is not None:
+            done = window.start_seconds + window.query.audio.duration_seconds
+            on_progress(done, recording.declared_seconds)
+    segments = build_segments(windows, config)
+    songs = Song.objects.select_related("artist", "album").in_bulk([s.song_id for s in segments])
+    return Timeline(
+        segments=[SongSegment(s, songs[s.song_id]) for s in segments if s.song_id in songs],
+        duration_seconds=recording.duration_seconds,
+        elapsed_ms=(time.perf_counter() - started) * 1000,
     )

@@ -225,7 +225,7 @@ def test_a_clip_that_matches_as_played_is_decided_on_as_it_is(
 
     identified, retrievals = _identify_counting_retrievals(query, store, config)
 
-    assert identified.query is query and retrievals == 1
+    assert identified.query is query and retrievals == 1 and identified.speed == 1.0
     assert identified.verdict.winner is not None and identified.verdict.winner.song_id == 1
     assert config.frames_to_seconds(identified.verdict.winner.offset_frames) == pytest.approx(
         6.0, abs=0.03
@@ -242,7 +242,7 @@ def test_a_clip_played_fast_is_decided_on_corrected_for_its_speed(
     identified = identify(query, store, config)
 
     assert decide(identified.hits, config, retry=True) == identified.verdict
-    assert identified.query is not query
+    assert identified.query is not query and identified.speed == 1.03
     assert identified.query.audio.duration_seconds == pytest.approx(5.0 * 1.03, abs=0.01)
     assert identified.verdict.winner is not None and identified.verdict.winner.song_id == 1
 

@@ -8,13 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DatabaseError
 
-from catalog.storage_errors import describe
 from catalog.timecodes import place_in_song
-from fingerprints.errors import AudioError
 from fingerprints.wiring import engine_config, fingerprint_store
 from recognition.presenters import recognition_json
+from recognition.refusals import report_refusal
 from recognition.services import Recognition, recognize
 
 
@@ -36,7 +34,14 @@ class Command(BaseCommand):
             except Exception as error:  # one clip's failure must not stop the others
                 failed += 1
                 elapsed_ms = (time.perf_counter() - started) * 1000
-                self._error(path, _refusal(error), elapsed_ms, as_json=options["json"])
+                report_refusal(
+                    error,
+                    path,
+                    elapsed_ms,
+                    stdout=self.stdout,
+                    stderr=self.stderr,
+                    as_json=options["json"],
+                )
                 continue
             if options["json"]:
                 line = json.dumps({"path": str(path), **recognition_json(result, with_paths=True)})
@@ -45,25 +50,6 @@ class Command(BaseCommand):
             self.stdout.write(line)
         if failed:
             raise CommandError(f"{failed} file(s) could not be recognised")
-
-    def _error(
-        self, path: Path, refusal: tuple[str, str], elapsed_ms: float, *, as_json: bool
-    ) -> None:
-        code, message = refusal
-        self.stderr.write(f"error: {path}: {message}")
-        if as_json:
-            body = {"code": code, "message": message}
-            payload = {"path": str(path), "error": body, "elapsed_ms": round(elapsed_ms, 1)}
-            self.stdout.write(json.dumps(payload))
-
-
-def _refusal(error: Exception) -> tuple[str, str]:
-    """The error code and message for a clip that could not be recognised."""
-    if isinstance(error, AudioError):
-        return error.code, str(error)
-    if isinstance(error, DatabaseError):
-        return "unavailable", f"a database could not be used ({describe(error)})"
-    return "server_error", f"the recognition could not finish ({describe(error)})"
 
 
 def _describe(result: Recognition) -> str:

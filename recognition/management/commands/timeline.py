@@ -1,0 +1,131 @@
+"""``manage.py timeline FILE [FILE ...] [--json]``: which songs played when in each recording."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
+from tqdm import tqdm
+
+from catalog.timecodes import clock
+from fingerprints.wiring import engine_config, fingerprint_store
+from recognition.presenters import timeline_json
+from recognition.refusals import report_refusal
+from recognition.services import Timeline, recognize_timeline
+
+#: Recordings at least this long (seconds, as declared) get a progress bar.
+PROGRESS_FROM_SECONDS = 120.0
+
+
+class Command(BaseCommand):
+    help = "List the songs each recording plays, from when to when, and the gaps between."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
+        parser.add_argument("--json", action="store_true", help="one JSON object per file")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        config = engine_config()
+        store = fingerprint_store()
+        failed = 0
+        for path in options["files"]:
+            started = time.perf_counter()
+            try:
+                with _ProgressBar(path, self.stderr) as bar:
+                    result = recognize_timeline(
+                        path, store=store, config=config, on_progress=bar.update
+                    )
+            except Exception as error:  # one recording's failure must not stop the others
+                failed += 1
+                elapsed_ms = (time.perf_counter() - started) * 1000
+                report_refusal(
+                    error,
+                    path,
+                    elapsed_ms,
+                    stdout=self.stdout,
+                    stderr=self.stderr,
+                    as_json=options["json"],
+                )
+                continue
+            if options["json"]:
+                self.stdout.write(json.dumps({"path": str(path), **timeline_json(result)}))
+            else:
+                self.stdout.write("\n".join(_lines(path, result)))
+        if failed:
+            raise CommandError(f"{failed} file(s) could not be read")
+
+
+def _lines(path: Path, timeline: Timeline) -> list[str]:
+    """The recording's name and length, then a line per segment and per gap between them."""
+    lines = [f"{path} ({_time(timeline.duration_seconds)}, {timeline.elapsed_ms / 1000:.1f} s):"]
+    reached = 0.0
+    for item in timeline.segments:
+        segment, song = item.segment, item.song
+        if segment.from_seconds - reached >= 1.0:
+            lines.append(f"{_span(reached, segment.from_seconds)}  (nothing known)")
+        speed = f", speed {segment.speed:.2f}" if segment.speed != 1.0 else ""
+        lines.append(
+            f"{_span(segment.from_seconds, segment.to_seconds)}  {song.title} — "
+            f"{song.artist.name}  (song {clock(segment.song_from_seconds)}–"
+            f"{clock(segment.song_to_seconds)}, confidence {segment.confidence:.2f}{speed})"
+        )
+        reached = segment.to_seconds
+    if timeline.duration_seconds - reached >= 1.0:
+        lines.append(f"{_span(reached, timeline.duration_seconds)}  (nothing known)")
+    return lines
+
+
+def _span(from_seconds: float, to_seconds: float) -> str:
+    return f"{_time(from_seconds)}–{_time(to_seconds)}"
+
+
+def _time(seconds: float) -> str:
+    """``seconds`` as hh:mm:ss, to the nearest second."""
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}:{rest:02d}"
+
+
+class _ProgressBar:
+    """A tqdm bar on stderr, in seconds of the recording, once it is known to be long."""
+
+    def __init__(self, path: Path, stream: OutputWrapper) -> None:
+        self._path = path
+        self._stream = _Unterminated(stream)
+        self._bar: tqdm[Any] | None = None
+
+    def __enter__(self) -> _ProgressBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+    def update(self, done_seconds: float, declared_seconds: float | None) -> None:
+        if self._bar is None:
+            if (declared_seconds or 0.0) < PROGRESS_FROM_SECONDS:
+                return
+            self._bar = tqdm(
+                total=round(declared_seconds or 0.0),
+                unit="s",
+                desc=self._path.name,
+                file=self._stream,
+                leave=False,
+            )
+        self._bar.update(round(done_seconds) - self._bar.n)
+
+
+class _Unterminated:
+    """A command's output stream that writes what it is given as it is: tqdm redraws its bar
+    with a carriage return, which a line ending after each write would defeat."""
+
+    def __init__(self, stream: OutputWrapper) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> None:
+        self._stream.write(text, ending="")
+
+    def flush(self) -> None:
+        self._stream.flush()
