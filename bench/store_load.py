@@ -104,6 +104,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                 break
             results.append(_measure(catalog, clips, store, config))
             print(_table([results[-1]], header=not results[:-1]), flush=True)
+            # After every size, so that a run stopped later keeps what it measured.
+            _write_results(options.out_dir, results, stopped, store, options)
         _write_results(options.out_dir, results, stopped, store, options)
 
 
@@ -383,44 +385,59 @@ def _empty(store: FingerprintStore) -> None:
     call_command("migrate", "fingerprints", database=store.alias, verbosity=0)
 
 
+@dataclass(frozen=True)
+class _Answer:
+    clip: Clip
+    lookup_ms: float
+    identify_ms: float
+    #: The (query hash, stored occurrence) pairs the lookup found.
+    hits: int
+    #: The song named, if any.
+    named: int | None
+
+
 def _timings(
     clips: Sequence[Clip], store: FingerprintStore, config: EngineConfig
 ) -> dict[str, Any]:
     """Milliseconds of the lookup and of the identification of each clip, median and p95,
-    after one untimed pass that brings the store's pages the clips need into memory."""
+    after one untimed pass that brings the store's pages the clips need into memory; what
+    was named."""
     from recognition.identification import identify
-    from recognition.retrieval import retrieve
 
     for clip in clips:
         identify(clip.query, store, config)
-    lookup_ms, identify_ms, fetched, right, named_unknown = [], [], [], 0, 0
-    unknown_ms = []
-    for clip in clips:
-        started = time.perf_counter()
-        hits = retrieve(
-            clip.query.analysis.hashes, store, config, candidates=config.candidate_songs
-        )
-        looked_up = time.perf_counter()
-        winner = identify(clip.query, store, config).verdict.winner
-        done = time.perf_counter()
-        if clip.song_id is None:
-            unknown_ms.append(1000 * (done - looked_up))
-            named_unknown += winner is not None
-            continue
-        lookup_ms.append(1000 * (looked_up - started))
-        identify_ms.append(1000 * (done - looked_up))
-        fetched.append(len(hits))
-        right += winner is not None and winner.song_id == clip.song_id
+    answers = [_answer(clip, store, config) for clip in clips]
+    known = [a for a in answers if a.clip.song_id is not None]
+    unknown = [a for a in answers if a.clip.song_id is None]
     return {
-        "known_clips": len(lookup_ms),
-        "lookup_ms": _median_p95(lookup_ms),
-        "identify_ms": _median_p95(identify_ms),
-        "unknown_identify_ms": _median_p95(unknown_ms),
-        "hits_median": float(np.median(fetched)),
-        "right": right,
-        "unknown_clips": len(unknown_ms),
-        "unknown_named": named_unknown,
+        "known_clips": len(known),
+        "lookup_ms": _median_p95([a.lookup_ms for a in known]),
+        "identify_ms": _median_p95([a.identify_ms for a in known]),
+        "unknown_identify_ms": _median_p95([a.identify_ms for a in unknown]),
+        "hits_median": float(np.median([a.hits for a in known])),
+        "right": sum(a.named == a.clip.song_id for a in known),
+        "wrong": sum(a.named not in (None, a.clip.song_id) for a in known),
+        "unknown_clips": len(unknown),
+        "unknown_named": sum(a.named is not None for a in unknown),
     }
+
+
+def _answer(clip: Clip, store: FingerprintStore, config: EngineConfig) -> _Answer:
+    from recognition.identification import identify
+    from recognition.retrieval import retrieve
+
+    started = time.perf_counter()
+    hits = retrieve(clip.query.analysis.hashes, store, config, candidates=config.candidate_songs)
+    looked_up = time.perf_counter()
+    winner = identify(clip.query, store, config).verdict.winner
+    done = time.perf_counter()
+    return _Answer(
+        clip,
+        1000 * (looked_up - started),
+        1000 * (done - looked_up),
+        len(hits),
+        None if winner is None else winner.song_id,
+    )
 
 
 def _median_p95(values: Sequence[float]) -> list[float]:
@@ -431,7 +448,7 @@ def _table(results: Sequence[dict[str, Any]], *, header: bool = True) -> str:
     lines = (
         [
             "| songs | hours | fingerprints | MB/h | load s | 5 s lookup ms median/p95 "
-            "| 5 s identify ms median/p95 | unknown 5 s identify ms | hits | right "
+            "| 5 s identify ms median/p95 | unknown 5 s identify ms | hits | right / wrong "
             "| unknown named |",
             "|---|---|---|---|---|---|---|---|---|---|---|",
         ]
@@ -445,7 +462,7 @@ def _table(results: Sequence[dict[str, Any]], *, header: bool = True) -> str:
             f"| {r['lookup_ms'][0]}/{r['lookup_ms'][1]} "
             f"| {r['identify_ms'][0]}/{r['identify_ms'][1]} "
             f"| {r['unknown_identify_ms'][0]}/{r['unknown_identify_ms'][1]} "
-            f"| {r['hits_median']:,.0f} | {r['right']} of {r['known_clips']} "
+            f"| {r['hits_median']:,.0f} | {r['right']} / {r['wrong']} of {r['known_clips']} "
             f"| {r['unknown_named']} of {r['unknown_clips']} |"
         )
     return "\n".join(lines)
