@@ -39,7 +39,7 @@ def test_a_song_s_change_page_plays_it_and_deleting_it_warns_of_its_fingerprints
 
     page.goto(f"/admin/catalog/song/{song.pk}/change/")
 
-    page.wait_for_function("document.querySelector('audio').readyState >= 1", timeout=10_000)
+    page.wait_for_function("() => document.querySelector('audio').readyState >= 1", timeout=10_000)
     assert abs(page.evaluate("document.querySelector('audio').duration") - 30.0) < 0.5
     expect(page.locator(".song-listen img")).to_be_visible()
     assert_accessible_and_shot(page, "admin-song-change", viewport)

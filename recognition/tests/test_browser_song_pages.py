@@ -36,7 +36,7 @@ def _sign_in_as_staff(page: Page, django_user_model: type[User]) -> None:
 
 
 def _metadata_loaded(page: Page) -> None:
-    page.wait_for_function("document.querySelector('audio').readyState >= 1", timeout=10_000)
+    page.wait_for_function("() => document.querySelector('audio').readyState >= 1", timeout=10_000)
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)

@@ -66,12 +66,12 @@ def test_a_new_browser_shows_no_finds_and_starts_no_session(client: Client) -> N
 def test_an_account_s_finds_follow_it_and_outlive_signing_in(
     client: Client, clips: dict[str, Path]
 ) -> None:
-    User.objects.create_user("fan", password=PASSWORD)
+    fan = User.objects.create_user("fan", password=PASSWORD)
     recognise(client, clips["Song 2"])
-    client.login(username="fan", password=PASSWORD)
+    client.force_login(fan)
     recognise(client, clips["Song 4"])
     elsewhere = Client()
-    elsewhere.login(username="fan", password=PASSWORD)
+    elsewhere.force_login(fan)
 
     assert finds(client) == ["Song 4", "Song 2"]
     assert finds(elsewhere) == ["Song 4"]

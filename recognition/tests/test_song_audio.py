@@ -97,8 +97,7 @@ def test_only_staff_may_play_by_default(
 ) -> None:
     song = first_song()
     anonymous = client.get(url(song))
-    django_user_model.objects.create_user("fan", password="Kaz00m-fan-pass")
-    client.login(username="fan", password="Kaz00m-fan-pass")
+    client.force_login(django_user_model.objects.create_user("fan", password="Kaz00m-fan-pass"))
     signed_in = client.get(url(song))
 
     for refused in (anonymous, signed_in):
