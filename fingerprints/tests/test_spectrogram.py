@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
+import scipy.signal
 
 from fingerprints.config import EngineConfig
-from fingerprints.spectrogram import frame_count, log_spectrogram
+from fingerprints.spectrogram import frame_count, hann_window, log_spectrogram
 from fingerprints.tests.signals import sines
+from testsupport.commands import REPO
 
 #: Bin-centred and in-between frequencies across the analysis band.
 FREQUENCIES_HZ = [110.0, 440.0, 1001.3, 2583.98, 4950.0]
@@ -84,3 +89,29 @@ def test_silence_reads_far_below_the_floor(config: EngineConfig) -> None:
 
     assert np.isfinite(spectrogram).all()
     assert spectrogram.max() < config.silence_floor_db
+
+
+@pytest.mark.parametrize("n_fft", [256, 1024, 2048])
+def test_the_window_is_scipys_periodic_hann(n_fft: int) -> None:
+    """Songs indexed with ``scipy.signal``'s window match queries analysed with this one only
+    if the two are the same to the bit."""
+    expected = scipy.signal.get_window("hann", n_fft).astype(np.float32)
+
+    assert np.array_equal(hann_window(n_fft), expected)
+
+
+def test_analysis_does_not_import_scipy_signal() -> None:
+    """A fresh interpreter that loads the pipeline and analyses a signal never loads
+    ``scipy.signal``, which alone costs about 50 MiB of every process's memory."""
+    code = (
+        "import sys, numpy as np\n"
+        "import fingerprints.windows, recognition.identification\n"
+        "from fingerprints.config import EngineConfig\n"
+        "from fingerprints.spectrogram import log_spectrogram\n"
+        "log_spectrogram(np.zeros(22050, np.float32), EngineConfig())\n"
+        "print('scipy.signal' in sys.modules)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "False"

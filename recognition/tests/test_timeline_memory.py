@@ -13,11 +13,11 @@ from testsupport.codecs import write_audio
 from testsupport.commands import migrated_data_dir, run_manage, run_manage_measured
 from testsupport.music import synth_song
 
-#: The peak allowed. Issue 15's target is 300 MiB; an hour peaks above it, and above twenty
-#: minutes: these bounds catch a recording held whole (hundreds of MiB an hour), not that.
-MAX_PEAK_MIB = 340
-#: What an hour may cost beyond twenty minutes: the matches of its windows, and no signal.
-MAX_GROWTH_MIB = 40
+#: The peak allowed: the target for a recording of hours.
+MAX_PEAK_MIB = 300
+#: What an hour may cost beyond twenty minutes: the matches of its windows, and no signal (a
+#: recording held whole would cost hundreds of MiB an hour).
+MAX_GROWTH_MIB = 30
 RATE = 8000
 
 
