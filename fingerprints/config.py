@@ -110,6 +110,16 @@ class EngineConfig:
     alignment_tolerance_frames: int = 1
     #: Fewest time-aligned hash matches for a song to be named at all.
     min_aligned_matches: int = 10
+    #: Every check that names a song counts a query frame's aligned votes at most this many
+    #: times: one frame's peaks pair with each other, so a single note's harmonics that line
+    #: up with the same note in another song bring a pile of votes from one instant.
+    #: See docs/tuning.md#votes-per-frame.
+    max_votes_per_frame: int = 3
+    #: The winner's counted votes must also stand this many standard deviations (of a count
+    #: of chance votes, the square root of the background) above the background: where chance
+    #: already puts several votes in every offset window, twice that is within chance's reach.
+    #: See docs/tuning.md#votes-per-frame.
+    background_deviations: float = 4.0
     #: The winner's aligned matches must be this many times those of the runner-up song and
     #: of the background before it is named: chance alignments seldom lead by as much.
     #: See docs/tuning.md#margins.
@@ -231,6 +241,8 @@ class EngineConfig:
             raise ValueError(
                 "common_hash_songs, candidate_songs and candidate_songs_per_speed must be >= 1"
             )
+        if self.max_votes_per_frame < 1 or self.background_deviations < 0:
+            raise ValueError("max_votes_per_frame must be >= 1, background_deviations >= 0")
         if self.speed_search_fan_out < 1:
             raise ValueError("speed_search_fan_out must be at least 1")
         if not 1 <= self.min_voting_slices <= self.clumped_max_slices < self.spread_min_slices:

@@ -17,6 +17,7 @@ Knows nothing of the catalog: songs are ids here.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -133,6 +134,9 @@ class Standing:
     background: float
     #: In how many slices of ``config.spread_slice_seconds`` of the clip the top song has votes.
     slices: int
+    #: The top song's aligned votes with no query frame counted more than
+    #: ``config.max_votes_per_frame`` times: the votes the checks weigh.
+    counted: int
     #: Whether this vote is of a speed-corrected query (see :func:`identify`).
     retry: bool
 
@@ -161,11 +165,13 @@ def decide(hits: Hits, config: EngineConfig, *, retry: bool = False) -> Verdict:
 
 def is_named(standing: Standing, config: EngineConfig) -> bool:
     """The top song is named when it has enough aligned votes, from enough moments of the
-    clip, and either leads the runner-up and the background clearly or leads a runner-up
-    that is a second recording of the same passage."""
+    clip, stands out of the background, and either leads the runner-up and the background
+    clearly or leads a runner-up that is a second recording of the same passage. Its votes
+    are the ``counted`` ones: no query frame weighs more than ``max_votes_per_frame``."""
     return (
         has_enough_votes(standing, config)
         and votes_come_from_enough_slices(standing, config)
+        and stands_out_of_the_background(standing, config)
         and (leads_clearly(standing, config) or leads_a_second_recording(standing, config))
     )
 
@@ -174,7 +180,7 @@ def has_enough_votes(standing: Standing, config: EngineConfig) -> bool:
     """``min_aligned_matches`` aligned votes; a retry needs ``speed_min_aligned_matches``,
     since more tries are more chances for chance hits to line up."""
     least = config.speed_min_aligned_matches if standing.retry else config.min_aligned_matches
-    return standing.top >= least
+    return standing.counted >= least
 
 
 def votes_come_from_enough_slices(standing: Standing, config: EngineConfig) -> bool:
@@ -183,10 +189,20 @@ def votes_come_from_enough_slices(standing: Standing, config: EngineConfig) -> b
     return standing.slices >= config.min_voting_slices
 
 
+def stands_out_of_the_background(standing: Standing, config: EngineConfig) -> bool:
+    """The top song's votes exceed the background by ``background_deviations`` standard
+    deviations of a chance count (whose variance is its mean, as for any count of rare
+    coincidences), so that a clip whose hashes line up by chance a few times at every offset
+    of a song is not named for the offset where they happened to line up most."""
+    background = max(standing.background, 1.0)
+    return standing.counted >= background + config.background_deviations * math.sqrt(background)
+
+
 def leads_clearly(standing: Standing, config: EngineConfig) -> bool:
     """The top song has :func:`required_lead` times the votes of the runner-up and of the
     background."""
-    return standing.top >= required_lead(standing, config) * standing.reference(standing.runner_up)
+    lead = required_lead(standing, config)
+    return standing.counted >= lead * standing.reference(standing.runner_up)
 
 
 def required_lead(standing: Standing, config: EngineConfig) -> float:
@@ -208,7 +224,7 @@ def leads_a_second_recording(standing: Standing, config: EngineConfig) -> bool:
     second_recording = standing.runner_up >= config.min_margin_ratio * standing.reference(
         standing.third
     )
-    return second_recording and standing.top >= config.min_lead_ratio * standing.runner_up
+    return second_recording and standing.counted >= config.min_lead_ratio * standing.runner_up
 
 
 def _standing(
@@ -219,18 +235,14 @@ def _standing(
     retry: bool,
 ) -> Standing:
     runner_up, third = ([c.aligned_matches for c in ranked[1:3]] + [0, 0])[:2]
+    aligned = matching.aligned_mask(hits, ranked[0], config.alignment_tolerance_frames)
+    voting_frames, votes_per_frame = np.unique(hits.query_frames[aligned], return_counts=True)
     return Standing(
         top=ranked[0].aligned_matches,
         runner_up=runner_up,
         third=third,
         background=matching.background(votes, len(hits), ranked[0]),
-        slices=_slices_voting(hits, ranked[0], config),
+        slices=len(np.unique(voting_frames // config.spread_slice_frames)),
         retry=retry,
+        counted=int(np.minimum(votes_per_frame, config.max_votes_per_frame).sum()),
     )
-
-
-def _slices_voting(hits: Hits, candidate: Candidate, config: EngineConfig) -> int:
-    """In how many slices of ``config.spread_slice_frames`` of the clip ``candidate`` has
-    votes."""
-    aligned = matching.aligned_mask(hits, candidate, config.alignment_tolerance_frames)
-    return len(np.unique(hits.query_frames[aligned] // config.spread_slice_frames))

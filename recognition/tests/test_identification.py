@@ -23,6 +23,7 @@ from recognition.identification import (
     identify,
     leads_a_second_recording,
     required_lead,
+    stands_out_of_the_background,
 )
 from recognition.tests.votes import aligned, chance, hits_of
 from testsupport.codecs import write_audio
@@ -65,8 +66,11 @@ _rivals = [aligned(2, 400, 10), aligned(3, 50, 5), *chance(5, 300)]
 
 
 def _in_moments(song: int, offset: int, count: int, moments: int, config: EngineConfig) -> tuple:
-    """``count`` votes for ``offset`` from ``moments`` instants of the clip a slice apart."""
-    query = (np.arange(count) % moments) * config.spread_slice_frames
+    """``count`` votes for ``offset`` from ``moments`` slices of the clip side by side, spread
+    over the frames of each."""
+    slice_frames = config.spread_slice_frames
+    within = (np.arange(count) // moments) % slice_frames
+    query = (np.arange(count) % moments) * slice_frames + within
     return song, query + offset, query
 
 
@@ -140,7 +144,9 @@ def test_no_song_is_named_without_a_clear_winner(groups: list[tuple], config: En
 def _standing(**facts: Any) -> Standing:
     """A top song of 30 votes from 10 slices against a runner-up of 10 and a third of 5,
     with ``facts`` changed."""
-    usual = Standing(top=30, runner_up=10, third=5, background=2.0, slices=10, retry=False)
+    usual = Standing(
+        top=30, runner_up=10, third=5, background=2.0, slices=10, retry=False, counted=30
+    )
     return dataclasses.replace(usual, **facts)
 
 
@@ -163,10 +169,11 @@ def test_the_lead_required_follows_the_spread_of_the_votes(
 @pytest.mark.parametrize(
     "facts, enough",
     [
-        pytest.param({"top": 10}, True, id="10 votes"),
-        pytest.param({"top": 9}, False, id="9 votes"),
-        pytest.param({"top": 15, "retry": True}, False, id="15 votes, a retry"),
-        pytest.param({"top": 16, "retry": True}, True, id="16 votes, a retry"),
+        pytest.param({"counted": 10}, True, id="10 votes"),
+        pytest.param({"counted": 9}, False, id="9 votes"),
+        pytest.param({"counted": 9, "top": 30}, False, id="9 votes counted of 30"),
+        pytest.param({"counted": 15, "retry": True}, False, id="15 votes, a retry"),
+        pytest.param({"counted": 16, "retry": True}, True, id="16 votes, a retry"),
     ],
 )
 def test_a_retry_needs_more_votes(
@@ -178,15 +185,53 @@ def test_a_retry_needs_more_votes(
 @pytest.mark.parametrize(
     "facts, leads",
     [
-        pytest.param({"top": 13, "runner_up": 10, "third": 4}, True, id="1.3 times, 2.5 above"),
-        pytest.param({"top": 12, "runner_up": 10, "third": 4}, False, id="a near tie"),
-        pytest.param({"top": 13, "runner_up": 10, "third": 5}, False, id="runner-up 2 above"),
+        pytest.param({"counted": 13, "runner_up": 10, "third": 4}, True, id="1.3 times, 2.5 above"),
+        pytest.param({"counted": 12, "runner_up": 10, "third": 4}, False, id="a near tie"),
+        pytest.param({"counted": 13, "runner_up": 10, "third": 5}, False, id="runner-up 2 above"),
     ],
 )
 def test_a_second_recording_need_only_be_led_a_little(
     facts: dict[str, Any], leads: bool, config: EngineConfig
 ) -> None:
     assert leads_a_second_recording(_standing(**facts), config) is leads
+
+
+@pytest.mark.parametrize(
+    "piled, named",
+    [
+        pytest.param(0, True, id="16 votes, one per frame"),
+        pytest.param(10, False, id="16 votes, 10 of them from one frame"),
+    ],
+)
+def test_a_query_frame_counts_at_most_max_votes_per_frame(
+    piled: int, named: bool, config: EngineConfig
+) -> None:
+    """One frame's peaks pair with each other, so one note heard in both songs can bring a
+    pile of votes from one instant: those count ``max_votes_per_frame`` times."""
+    song, song_frames, query_frames = aligned(1, 1000, 16, spacing=5)
+    query_frames[:piled] = query_frames[0]
+    song_frames[:piled] = query_frames[0] + 1000
+    hits = hits_of((song, song_frames, query_frames), aligned(2, 400, 5), *chance(5, 300))
+
+    verdict = decide(hits, config)
+
+    assert verdict.candidates[0].song_id == 1 and verdict.candidates[0].aligned_matches == 16
+    assert (verdict.winner is not None) is named
+
+
+@pytest.mark.parametrize(
+    "facts, stands_out",
+    [
+        pytest.param({"counted": 12, "background": 4.0}, True, id="4 deviations above 4"),
+        pytest.param({"counted": 11, "background": 4.0}, False, id="3.5 deviations above 4"),
+        pytest.param({"counted": 5, "background": 0.2}, True, id="4 above a background of 1"),
+        pytest.param({"counted": 4, "background": 0.2}, False, id="3 above a background of 1"),
+    ],
+)
+def test_a_winner_stands_deviations_above_the_background(
+    facts: dict[str, Any], stands_out: bool, config: EngineConfig
+) -> None:
+    assert stands_out_of_the_background(_standing(**facts), config) is stands_out
 
 
 @pytest.fixture
@@ -270,3 +315,27 @@ def test_a_clip_of_no_stored_song_is_decided_on_as_it_is(
     assert identified.query is query and identified.verdict.winner is None
     # One retrieval as played; then one for every moved speed at once and one per likely speed.
     assert retrievals == 1 + (1 + config.speed_candidates if searches_speeds else 0)
+
+
+@pytest.mark.django_db(databases=BOTH_DATABASES)
+@pytest.mark.parametrize(
+    "seed, start_seconds",
+    [
+        pytest.param(7, 20, id="a note's harmonics at one instant"),
+        pytest.param(31, 20, id="13 of 21 votes from one frame"),
+        pytest.param(12, 0, id="12 chance votes against a background of 5"),
+    ],
+)
+def test_clips_of_songs_in_the_same_style_that_chance_lines_up_are_not_named(
+    tmp_path: Path, store: FingerprintStore, config: EngineConfig, seed: int, start_seconds: int
+) -> None:
+    """Songs made alike (one synthesiser's notes, one drum kit) share partials: clips of
+    unknown songs once lined up with a song of seven at one instant, or a little everywhere."""
+    for song_id in range(7):
+        song = write_audio(tmp_path / f"song_{song_id}.wav", synth_song(song_id), SAMPLE_RATE)
+        store.add(song_id + 1, analyse_song(song, config).hashes)
+    clip = cut(synth_song(seed), float(start_seconds), 5.0)
+
+    identified = identify(_query(tmp_path, clip, config), store, config)
+
+    assert identified.verdict.winner is None
