@@ -17,7 +17,7 @@ from enum import Enum
 from functools import partial
 from pathlib import Path
 
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS, reset_queries, transaction
 from django.utils import timezone
 
 from fingerprints import killpoints
@@ -311,6 +311,10 @@ class Indexer:
         left by a kill before that commit, or an old one left by a kill after it, is a file
         of no song, which ``settle`` removes.
         """
+        # With DEBUG on, Django keeps the SQL of its last 9,000 statements until a request
+        # ends, and a song's fingerprints spell out thousands of values: a library's run (or
+        # repair) would hold hundreds of MB of them. A commit is a request's worth of work.
+        reset_queries()
         is_new = song.pk is None
         staged = None
         old_cover, new_cover = song.cover, ""

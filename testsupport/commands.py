@@ -134,3 +134,8 @@ def database_snapshot() -> dict[str, object]:
         "fingerprints": fingerprints,
         "fingerprinted": fingerprinted,
     }
+
+
+def logged_sql_characters() -> int:
+    """How much SQL text Django's query log (kept with DEBUG on) holds over every database."""
+    return sum(len(query["sql"]) for each in connections.all() for query in each.queries)

@@ -6,6 +6,7 @@ import io
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -15,7 +16,7 @@ from fingerprints.models import FingerprintedSong
 from fingerprints.store import FingerprintStore
 from testsupport.badfiles import BAD_FILES, silent_wav
 from testsupport.codecs import write_audio
-from testsupport.commands import database_snapshot, run_command
+from testsupport.commands import database_snapshot, logged_sql_characters, run_command
 from testsupport.library import BOTH_DATABASES, SongLibrary
 from testsupport.music import SAMPLE_RATE, synth_song
 
@@ -209,3 +210,18 @@ def test_on_a_terminal_a_progress_bar_redraws_in_place_below_the_lines(tmp_path:
     bar = err.getvalue()
     assert "\rindexing: 100%" in bar and "2/2" in bar
     assert bar.count("\n") == 1  # the bar's redraws add no lines; it ends with one
+
+
+def test_with_debug_on_the_query_log_holds_one_file_s_statements(
+    song_library: SongLibrary, settings: Any
+) -> None:
+    """The README's default run has DEBUG on, under which Django logs every statement until
+    a request ends: a library's run would hold every song's fingerprints as SQL text."""
+    settings.DEBUG = True
+    first, *others = [str(song.path) for song in song_library.songs]
+    assert run_command("index_songs", first).exit_code == 0
+    one_file = logged_sql_characters()
+
+    assert run_command("index_songs", *others).exit_code == 0
+
+    assert 0 < logged_sql_characters() < 2 * one_file

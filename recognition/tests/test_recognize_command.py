@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -13,7 +14,7 @@ import soxr
 from catalog.models import Song
 from testsupport.badfiles import BAD_FILES
 from testsupport.codecs import write_audio
-from testsupport.commands import database_snapshot, run_command
+from testsupport.commands import database_snapshot, logged_sql_characters, run_command
 from testsupport.excerpts import cut, write_clip
 from testsupport.faults import table_gone
 from testsupport.library import BOTH_DATABASES, SongLibrary
@@ -151,3 +152,21 @@ def test_a_failing_store_is_each_clip_s_error_and_the_batch_goes_on(
     assert [line["path"] for line in lines] == list(map(str, clips))
     assert {line["error"]["code"] for line in lines} == {"unavailable"}
     assert run.stderr.count("error: ") == 2 and "Traceback" not in run.stderr
+
+
+def test_with_debug_on_the_query_log_holds_one_clip_s_statements(
+    indexed: SongLibrary, tmp_path: Path, settings: Any
+) -> None:
+    """Under DEBUG (the README's default run) a clip's lookups, which spell out its hashes,
+    are not kept for the rest of a batch."""
+    settings.DEBUG = True
+    clips = [
+        write_clip(tmp_path / f"clip_{n}.wav", song.samples, 4.0 + n, CLIP_SECONDS)
+        for n, song in enumerate(indexed.songs)
+    ]
+    assert run_command("recognize", str(clips[0])).exit_code == 0
+    one_clip = logged_sql_characters()
+
+    assert run_command("recognize", *map(str, clips)).exit_code == 0
+
+    assert 0 < logged_sql_characters() < 2 * one_clip

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import reset_queries
 
 from catalog.timecodes import place_in_song
 from fingerprints.wiring import engine_config, fingerprint_store
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         store = fingerprint_store()
         failed = 0
         for path in options["files"]:
+            reset_queries()  # each clip is a request's worth of SQL for DEBUG's query log
             started = time.perf_counter()
             try:
                 result = recognize(path, store=store, config=config)
