@@ -1,8 +1,12 @@
 """The admin's login is throttled (django-axes): after KAZOOM_ADMIN_LOGIN_FAILURES failed
-logins from one address, the next is refused with a plain page, even with the right password;
-another address still logs in."""
+logins from one address, the next is refused with a plain page, even with the right password,
+until KAZOOM_ADMIN_LOCKOUT_MINUTES have passed; another address still logs in."""
 
 from __future__ import annotations
+
+import time
+from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -60,3 +64,15 @@ def test_a_login_that_succeeds_forgets_the_failures(client: Client) -> None:
         _log_in(client, "wrong-password")
 
     assert _log_in(client, PASSWORD)[0] == 302
+
+
+def test_the_lockout_ends_after_its_cool_off(client: Client, settings: Any) -> None:
+    settings.AXES_COOLOFF_TIME = timedelta(seconds=2)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _log_in(client, "wrong-password")
+    assert _log_in(client, PASSWORD)[0] == 429
+
+    time.sleep(2.5)
+
+    assert _log_in(client, PASSWORD)[0] == 302
+    assert _logged_in(client)
