@@ -106,7 +106,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             print(_table([results[-1]], header=not results[:-1]), flush=True)
             # After every size, so that a run stopped later keeps what it measured.
             _write_results(options.out_dir, results, stopped, store, options)
-        _write_results(options.out_dir, results, stopped, store, options)
+        if stopped:  # the results say where the disk ran short
+            _write_results(options.out_dir, results, stopped, store, options)
 
 
 def _parser() -> argparse.ArgumentParser:
