@@ -379,6 +379,12 @@ def _record_file(song: Song, analysed: AnalysedFile, staged: Staged, cover: str)
 def _apply_tags(song: Song, tags: SongTags) -> None:
     song.title = tags.title
     song.artist, _ = Artist.objects.get_or_create(name=tags.artist)
-    song.album = (
-        Album.objects.get_or_create(title=tags.album, artist=song.artist)[0] if tags.album else None
-    )
+    song.album = _album_of(tags)
+
+
+def _album_of(tags: SongTags) -> Album | None:
+    """The album ``tags`` name, by its album artist, made if new; None for no album."""
+    if not tags.album:
+        return None
+    album_artist, _ = Artist.objects.get_or_create(name=tags.album_artist)
+    return Album.objects.get_or_create(title=tags.album, artist=album_artist)[0]

@@ -23,7 +23,7 @@ def shared_recognition(token: str) -> Recognition | None:
     pictures and no runners-up.
     """
     attempt = (
-        RecognitionAttempt.objects.select_related("song__artist", "song__album")
+        RecognitionAttempt.objects.select_related("song__artist", "song__album__artist")
         .filter(share_token=token, outcome=RecognitionAttempt.Outcome.MATCH, song__isnull=False)
         .first()
     )
