@@ -52,6 +52,8 @@ SECURE_PROXY_SSL_HEADER = (
 #: Origins (https://kazoom.example.org) whose forms are accepted besides the host's own: a
 #: proxy that passes on another Host header than the browser's.
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+#: A form refused by the CSRF check: the site's page, the page's error card or the API's JSON.
+CSRF_FAILURE_VIEW = "recognition.error_pages.csrf_failure"
 
 INSTALLED_APPS = [
     "kazoom_site",
@@ -75,6 +77,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Inside CommonMiddleware, whose slash-appending redirect must still see the 404.
+    "recognition.error_pages.NotFoundPageMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

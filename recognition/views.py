@@ -17,7 +17,6 @@ from django.http import (
 )
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -29,6 +28,7 @@ from catalog.models import Song
 from fingerprints.wiring import engine_config
 
 from .admission import admit
+from .error_pages import API_PREFIX, BAD_REQUEST, error_response
 from .finds import finder_of, forget_finds, recent_finds
 from .intake import (
     UNREADABLE_FORM,
@@ -47,8 +47,6 @@ from .song_audio import AudioRefused, FilePart, song_audio
 from .song_pages import song_page
 
 SONGS_PER_PAGE = 25
-#: Where the JSON API's paths start; its errors are answered in its own shape.
-API_PREFIX = "/api/"
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -123,9 +121,9 @@ def recognize_api(request: HttpRequest) -> JsonResponse:
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Django's answer to a request it could not read before a view ran (the CSRF check
     reads the page's form first): for a form that cannot be read, the API's error shape or
-    the page's error card; Django's own page for any other bad request."""
+    the page's error card with its code; the site's error page for any other bad request."""
     if not isinstance(exception, UNREADABLE_FORM):
-        return defaults.bad_request(request, exception)
+        return error_response(request, BAD_REQUEST)
     rejection = form_refusal(exception)
     if request.path.startswith(API_PREFIX):
         return _api_error(rejection)
