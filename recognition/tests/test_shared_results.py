@@ -17,7 +17,7 @@ from testsupport.library import BOTH_DATABASES, SongLibrary
 
 pytestmark = pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)
 
-SHARE_LINK = re.compile(r'<a class="share" href="(/r/[A-Za-z0-9_-]{22}/)">')
+SHARE_LINK = re.compile(r'<a class="share" href="(/r/[A-Za-z0-9_-]{22}/)"')
 
 
 def recognise(client: Client, path: Path) -> str:
