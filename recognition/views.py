@@ -82,7 +82,10 @@ def recognize_page(request: HtmxHttpRequest) -> HttpResponse:
         context, status, headers = error_card(rejection), rejection.status, rejection.headers
     else:
         token = recognised.attempt.share_token if recognised.attempt else None
-        context, status = result_card(recognised.result, interim=interim, share_token=token), 200
+        card = result_card(
+            recognised.result, interim=interim, share_token=token, pictures=recognised.pictures
+        )
+        context, status = card, 200
         if recognised.result.match is not None:
             context |= {"recent_finds": recent_finds(finder), "finds_oob": True}
     return _page_card(request, context | named, status, headers)
@@ -252,8 +255,8 @@ def song_audio_file(request: HttpRequest, song_id: int) -> HttpResponseBase:
 @require_GET
 def shared_result(request: HttpRequest, token: str) -> HttpResponse:
     """A match's permalink: the same card, for anyone who opens it."""
-    result = shared_recognition(token)
-    if result is None:
+    shared = shared_recognition(token)
+    if shared is None:
         return _refusal_page(
             request,
             404,
@@ -261,7 +264,10 @@ def shared_result(request: HttpRequest, token: str) -> HttpResponse:
             "This link does not lead to a result Kazoom has: it may be mistyped, or its song "
             "may have left the catalog.",
         )
-    context = result_card(result, interim=False, share_token=token) | {"shared": True}
+    card = result_card(
+        shared.recognition, interim=False, share_token=token, pictures=shared.pictures
+    )
+    context = card | {"shared": True}
     return render(request, "recognition/shared.html", context)
 
 
