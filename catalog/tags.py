@@ -40,13 +40,15 @@ class SongTags:
     warning: str | None = None
 
 
-def read_tags(path: Path) -> SongTags:
-    """Tags of ``path``; missing fields fall back to the file name and an unknown artist."""
+def read_tags(path: Path, name: str | None = None) -> SongTags:
+    """Tags of ``path``; missing fields fall back to the file's name (``name``, the one its
+    owner knows, for a file kept under a name the server made) and an unknown artist."""
+    shown = Path(name or path.name)
     try:
         with path.open("rb") as raw:
             tags = mutagen.File(BoundedReads(raw, path.name), easy=True)
     except Exception as error:  # mutagen raises many types for broken tags; all mean the same
-        return _from_name(path, f"its tags could not be read ({error}); using the file name")
+        return _from_name(shown, f"its tags could not be read ({error}); using the file name")
     fields = tags.tags if tags is not None and tags.tags is not None else {}
     # Vorbis comments have no fixed name for it; these two are the ones taggers write.
     album_artist = _first(fields, "albumartist") or _first(fields, "album artist")
@@ -54,7 +56,7 @@ def read_tags(path: Path) -> SongTags:
     if album_artist is None:
         album_artist = VARIOUS_ARTISTS if _is_compilation(fields) else artist
     return SongTags(
-        title=_first(fields, "title") or _title_from_name(path),
+        title=_first(fields, "title") or _title_from_name(shown),
         artist=artist,
         album=_first(fields, "album"),
         album_artist=album_artist,

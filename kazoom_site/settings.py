@@ -220,6 +220,11 @@ KAZOOM_TRUSTED_PROXIES = env_int("KAZOOM_TRUSTED_PROXIES", 0)
 KAZOOM_ATTEMPT_RETENTION_DAYS = env_int("KAZOOM_ATTEMPT_RETENTION_DAYS", 90)
 #: Where the admin keeps uploaded song files, under names the server makes.
 KAZOOM_LIBRARY_DIR = DATA_DIR / "library"
+#: Where the admin keeps a file chosen on a song form that was refused for another field, so
+#: that sending the form again needs no new choice; a file kept there longer than
+#: ``KAZOOM_KEPT_UPLOAD_HOURS`` is removed (the form's token for it has expired).
+KAZOOM_PENDING_UPLOADS_DIR = DATA_DIR / "pending-uploads"
+KAZOOM_KEPT_UPLOAD_HOURS = env_int("KAZOOM_KEPT_UPLOAD_HOURS", 24)
 #: Who may play the indexed songs themselves (``/songs/<id>/audio``, the pages' players):
 #: "staff" (the default: the library may not be everyone's to hear) or "everyone".
 KAZOOM_PLAYBACK = env_choice("KAZOOM_PLAYBACK", "STAFF", ["STAFF", "EVERYONE"]).lower()
