@@ -109,6 +109,7 @@ def recognize_clip(
     """
     try:
         result = _recognize(request, explain=source != Source.API)
+        pictures = match_pictures(result.evidence) if result.evidence is not None else None
     except ClipRejected as rejection:
         _log_failure(source, rejection.code)
         raise
@@ -121,7 +122,6 @@ def recognize_clip(
         failure = server_failure()
         _log_failure(source, failure.code)
         raise failure from error
-    pictures = match_pictures(result.evidence) if result.evidence is not None else None
     return Recognised(result, _log_recognition(source, result, interim, finder, pictures), pictures)
 
 

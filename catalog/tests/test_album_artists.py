@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.urls import reverse
@@ -18,6 +17,7 @@ from catalog.tags import VARIOUS_ARTISTS, read_tags
 from testsupport.codecs import write_audio
 from testsupport.commands import run_command
 from testsupport.library import BOTH_DATABASES
+from testsupport.migrations import migrated_back
 from testsupport.music import SAMPLE_RATE, synth_song
 from testsupport.tagging import tag
 
@@ -141,14 +141,8 @@ def test_song_pages_name_the_album_and_its_artist_beside_the_songs_own(
 
 @pytest.fixture
 def before_album_artists() -> Iterator[MigrationExecutor]:
-    """An executor on the catalog migrated back to 0003; forward to the latest afterwards."""
-    executor = MigrationExecutor(connections["default"])
-    latest = executor.loader.graph.leaf_nodes("catalog")
-    executor.migrate([("catalog", "0003_song_cover")])
-    executor.loader.build_graph()
-    yield executor
-    executor.loader.build_graph()
-    executor.migrate(latest)
+    with migrated_back("catalog", "0003_song_cover") as executor:
+        yield executor
 
 
 @pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)

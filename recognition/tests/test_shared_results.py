@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from pytest_django.fixtures import Settings
@@ -20,6 +19,7 @@ from recognition.models import RecognitionAttempt
 from recognition.sharing import new_share_token
 from testsupport.excerpts import write_clip
 from testsupport.library import BOTH_DATABASES, SongLibrary
+from testsupport.migrations import migrated_back
 
 pytestmark = pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)
 
@@ -161,15 +161,8 @@ def test_the_api_s_matches_are_shared_with_their_runners_up_but_no_pictures(
 
 @pytest.fixture
 def before_kept_cards() -> Iterator[MigrationExecutor]:
-    """An executor on the catalog's database with recognition migrated back to 0004; forward
-    to the latest afterwards."""
-    executor = MigrationExecutor(connections["default"])
-    latest = executor.loader.graph.leaf_nodes("recognition")
-    executor.migrate([("recognition", "0004_finders")])
-    executor.loader.build_graph()
-    yield executor
-    executor.loader.build_graph()
-    executor.migrate(latest)
+    with migrated_back("recognition", "0004_finders") as executor:
+        yield executor
 
 
 def test_the_migration_keeps_the_permalinks_logged_before_it(
