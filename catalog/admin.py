@@ -9,8 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, QuerySet
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.db.models import Count, ForeignKey, QuerySet
 from django.http import HttpRequest
 
 from .forms import SongForm
@@ -20,6 +22,20 @@ from .timecodes import clock
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
+
+
+class FromTagsSelect(AutocompleteSelect):
+    """The admin's search-as-you-type picker, saying what an empty choice means, and named for
+    screen readers by its label (select2's box is not, while empty)."""
+
+    class Media:
+        # After the scripts that draw the pickers: Django orders media by these lists.
+        js = ["admin/js/jquery.init.js", "admin/js/autocomplete.js", "kazoom/admin-pickers.js"]
+
+    def build_attrs(self, base_attrs: Any, extra_attrs: Any = None) -> dict[str, Any]:
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs["data-placeholder"] = "From the file's tags"
+        return attrs
 
 
 class _SongCount(TypedDict):
@@ -138,10 +154,17 @@ class SongAdmin(SongDurationColumn, admin.ModelAdmin):
         "fingerprint_count",
     )
     fieldsets = [
-        (None, {"fields": ["title", "artist", "album", "audio_file"]}),
+        (None, {"fields": ["title", "artist", "album", "audio_file", "kept_file"]}),
         ("Fingerprints", {"fields": readonly_fields}),
     ]
     actions = ["reindex_selected"]
+
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
+        """Artist and album left blank come from the file's tags (``SongForm``)."""
+        kwargs.setdefault("widget", FromTagsSelect(db_field, self.admin_site))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_fieldsets(self, request: HttpRequest, obj: Song | None = None) -> list[Any]:
         """A song being added has no fingerprints to show yet."""

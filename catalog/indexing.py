@@ -136,8 +136,11 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def analyse_file(path: Path, sha256: str, config: EngineConfig) -> AnalysedFile | FileReport:
-    """Decode and fingerprint ``path`` and read its tags. Touches no database."""
+def analyse_file(
+    path: Path, sha256: str, config: EngineConfig, name: str | None = None
+) -> AnalysedFile | FileReport:
+    """Decode and fingerprint ``path`` and read its tags (``name``: the file's name as its
+    owner knows it, see ``read_tags``). Touches no database."""
     try:
         analysis = analyse_song(path, config)
     except AudioError as error:
@@ -146,7 +149,7 @@ def analyse_file(path: Path, sha256: str, config: EngineConfig) -> AnalysedFile 
         return FileReport(
             path, Status.FAILED, f"could not be decoded ({type(error).__name__}: {error})"
         )
-    return AnalysedFile(path, sha256, read_tags(path), analysis, read_cover(path))
+    return AnalysedFile(path, sha256, read_tags(path, name), analysis, read_cover(path))
 
 
 def _analyse_pending(
@@ -247,9 +250,12 @@ class Indexer:
             return analysed
         return self.commit(song, analysed)
 
-    def analyse_for(self, song: Song, path: Path) -> AnalysedFile | FileReport:
+    def analyse_for(
+        self, song: Song, path: Path, name: str | None = None
+    ) -> AnalysedFile | FileReport:
         """Check and fingerprint ``path`` as the file of ``song`` (saved or not yet), writing
-        nothing: a file whose content another song was indexed from is refused.
+        nothing: a file whose content another song was indexed from is refused. ``name``:
+        the file's name as its owner knows it (an upload's).
         """
         if not path.is_file():
             return FileReport(path, Status.FAILED, "no such file")
@@ -259,7 +265,7 @@ class Indexer:
             return FileReport(
                 path, Status.FAILED, f"this file is already indexed as song {other.pk} ({other})"
             )
-        return analyse_file(path, sha256, self.config)
+        return analyse_file(path, sha256, self.config, name)
 
     def _analyse(
         self, pending: list[tuple[Path, str]], workers: int
@@ -383,6 +389,12 @@ def _record_file(song: Song, analysed: AnalysedFile, staged: Staged, cover: str)
 def _apply_tags(song: Song, tags: SongTags) -> None:
     song.title = tags.title
     song.artist, _ = Artist.objects.get_or_create(name=tags.artist)
-    song.album = (
-        Album.objects.get_or_create(title=tags.album, artist=song.artist)[0] if tags.album else None
-    )
+    song.album = _album_of(tags)
+
+
+def _album_of(tags: SongTags) -> Album | None:
+    """The album ``tags`` name, by its album artist, made if new; None for no album."""
+    if not tags.album:
+        return None
+    album_artist, _ = Artist.objects.get_or_create(name=tags.album_artist)
+    return Album.objects.get_or_create(title=tags.album, artist=album_artist)[0]

@@ -17,8 +17,17 @@ class Artist(models.Model):
 
 
 class Album(models.Model):
+    """A titled record by its album artist; its songs each have their own artist (a
+    soundtrack's composers, a compilation's bands)."""
+
     title = models.CharField(max_length=255)
-    artist = models.ForeignKey(Artist, on_delete=models.CASCADE, related_name="albums")
+    artist = models.ForeignKey(
+        Artist,
+        on_delete=models.CASCADE,
+        related_name="albums",
+        verbose_name="album artist",
+        help_text="Who the album is by (“Various Artists” for a compilation).",
+    )
 
     class Meta:
         ordering = ["artist__name", "title"]

@@ -1,4 +1,12 @@
-"""Title, artist and album from a file's tags, falling back to its name."""
+"""Title, artist, album and album artist from a file's tags, falling back to its name.
+
+An album is its title and its album artist: the ``albumartist`` tag (Vorbis comments'
+``ALBUMARTIST`` or ``ALBUM ARTIST``, ID3's ``TPE2``, MP4's ``aART``); else ``VARIOUS_ARTISTS``
+when the file says it belongs to a compilation (``COMPILATION``, ID3's ``TCMP``, MP4's
+``cpil``); else the song's own artist. Songs by other artists under one album title without
+either tag are other albums: two artists' "Greatest Hits" are not one record, and one file
+cannot tell which case it is.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import mutagen
+from mutagen.easymp4 import EasyMP4Tags
 
 UNKNOWN_ARTIST = "Unknown artist"
+#: The album artist of a compilation whose files name none.
+VARIOUS_ARTISTS = "Various Artists"
+#: Values of a compilation flag that mean "no" (Vorbis comments hold text, MP4 a boolean).
+_NOT_SET = {"", "0", "false", "no"}
 _MAX_LENGTH = 255
 #: The most bytes the tag reader may take in one read: any real cover art fits, and a tag
 #: that needs more (a 60 MB "picture") is not read at all, since mutagen holds several copies
@@ -21,23 +34,46 @@ class SongTags:
     title: str
     artist: str
     album: str | None
+    #: The album's artist: who the album is by, not always who sings this song.
+    album_artist: str
     #: Set when the tags could not be read and the file name was used instead.
     warning: str | None = None
 
 
-def read_tags(path: Path) -> SongTags:
-    """Tags of ``path``; missing fields fall back to the file name and an unknown artist."""
+def read_tags(path: Path, name: str | None = None) -> SongTags:
+    """Tags of ``path``; missing fields fall back to the file's name (``name``, the one its
+    owner knows, for a file kept under a name the server made) and an unknown artist."""
+    shown = Path(name or path.name)
     try:
         with path.open("rb") as raw:
             tags = mutagen.File(BoundedReads(raw, path.name), easy=True)
     except Exception as error:  # mutagen raises many types for broken tags; all mean the same
-        return _from_name(path, f"its tags could not be read ({error}); using the file name")
+        return _from_name(shown, f"its tags could not be read ({error}); using the file name")
     fields = tags.tags if tags is not None and tags.tags is not None else {}
+    # Vorbis comments have no fixed name for it; these two are the ones taggers write.
+    album_artist = _first(fields, "albumartist") or _first(fields, "album artist")
+    artist = _first(fields, "artist") or album_artist or UNKNOWN_ARTIST
+    if album_artist is None:
+        album_artist = VARIOUS_ARTISTS if _is_compilation(fields) else artist
     return SongTags(
-        title=_first(fields, "title") or _title_from_name(path),
-        artist=_first(fields, "artist") or _first(fields, "albumartist") or UNKNOWN_ARTIST,
+        title=_first(fields, "title") or _title_from_name(shown),
+        artist=artist,
         album=_first(fields, "album"),
+        album_artist=album_artist,
     )
+
+
+def _is_compilation(fields: object) -> bool:
+    flag = _first(fields, "compilation")
+    return flag is not None and flag.lower() not in _NOT_SET
+
+
+def _mp4_compilation(tags: dict[str, object], key: str) -> list[str]:
+    return ["1"] if tags.get("cpil") else []
+
+
+# mutagen's easy MP4 tags name no compilation flag; this one reads MP4's ``cpil``.
+EasyMP4Tags.RegisterKey("compilation", getter=_mp4_compilation)
 
 
 class TagTooLarge(Exception):
@@ -96,4 +132,4 @@ def _title_from_name(path: Path) -> str:
 
 
 def _from_name(path: Path, warning: str) -> SongTags:
-    return SongTags(_title_from_name(path), UNKNOWN_ARTIST, None, warning)
+    return SongTags(_title_from_name(path), UNKNOWN_ARTIST, None, UNKNOWN_ARTIST, warning)

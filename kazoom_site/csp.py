@@ -7,9 +7,9 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-#: Django's own pages for these statuses with DEBUG on (the yellow pages) are styled and
-#: scripted inline; with DEBUG off, these statuses are plain pages.
-DEBUG_PAGE_STATUSES = frozenset({404, 500})
+#: Django's own page for this status with DEBUG on (the traceback) is styled and scripted
+#: inline. A 404 is the site's own page in both modes (``recognition.error_pages``).
+DEBUG_PAGE_STATUSES = frozenset({500})
 
 
 def policy_header(policy: dict[str, list[str]]) -> str:

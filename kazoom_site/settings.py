@@ -52,6 +52,8 @@ SECURE_PROXY_SSL_HEADER = (
 #: Origins (https://kazoom.example.org) whose forms are accepted besides the host's own: a
 #: proxy that passes on another Host header than the browser's.
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+#: A form refused by the CSRF check: the site's page, the page's error card or the API's JSON.
+CSRF_FAILURE_VIEW = "recognition.error_pages.csrf_failure"
 
 INSTALLED_APPS = [
     "kazoom_site",
@@ -75,6 +77,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Inside CommonMiddleware, whose slash-appending redirect must still see the 404.
+    "recognition.error_pages.NotFoundPageMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -216,6 +220,11 @@ KAZOOM_TRUSTED_PROXIES = env_int("KAZOOM_TRUSTED_PROXIES", 0)
 KAZOOM_ATTEMPT_RETENTION_DAYS = env_int("KAZOOM_ATTEMPT_RETENTION_DAYS", 90)
 #: Where the admin keeps uploaded song files, under names the server makes.
 KAZOOM_LIBRARY_DIR = DATA_DIR / "library"
+#: Where the admin keeps a file chosen on a song form that was refused for another field, so
+#: that sending the form again needs no new choice; a file kept there longer than
+#: ``KAZOOM_KEPT_UPLOAD_HOURS`` is removed (the form's token for it has expired).
+KAZOOM_PENDING_UPLOADS_DIR = DATA_DIR / "pending-uploads"
+KAZOOM_KEPT_UPLOAD_HOURS = env_int("KAZOOM_KEPT_UPLOAD_HOURS", 24)
 #: Who may play the indexed songs themselves (``/songs/<id>/audio``, the pages' players):
 #: "staff" (the default: the library may not be everyone's to hear) or "everyone".
 KAZOOM_PLAYBACK = env_choice("KAZOOM_PLAYBACK", "STAFF", ["STAFF", "EVERYONE"]).lower()

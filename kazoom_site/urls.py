@@ -12,3 +12,7 @@ urlpatterns = [
 
 # A form that cannot be read before a view runs: the API's JSON shape or the page's error card.
 handler400 = "recognition.views.bad_request"
+# The rest in the site's look (the API's JSON shape under /api/): recognition/error_pages.py.
+handler403 = "recognition.error_pages.permission_denied"
+handler404 = "recognition.error_pages.page_not_found"
+handler500 = "recognition.error_pages.server_error"

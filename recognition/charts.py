@@ -130,6 +130,22 @@ class _Plot:
         return self.bottom - (np.asarray(values, float) - low) / (high - low) * self.height
 
 
+@dataclass(frozen=True)
+class MatchPictures:
+    """A match's *why this match* pictures as its card shows them, and the place the song
+    repeats the clip (its middle in s and its votes), if any (``OffsetBars.repeat``)."""
+
+    constellation_svg: str
+    histogram_svg: str
+    repeat: tuple[float, int] | None
+
+
+def match_pictures(evidence: MatchEvidence) -> MatchPictures:
+    return MatchPictures(
+        constellation_svg(evidence), offset_histogram_svg(evidence), offset_bars(evidence).repeat()
+    )
+
+
 def constellation_svg(evidence: MatchEvidence) -> str:
     """The clip's spectrogram (an embedded PNG), every peak as a dim dot, and each matched peak
     pair as an accent line from anchor to target; time in s across, frequency in Hz up, on a

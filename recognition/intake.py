@@ -22,10 +22,11 @@ from django.template.defaultfilters import filesizeformat
 from fingerprints.errors import AudioError
 from fingerprints.wiring import engine_config, fingerprint_store
 
+from .charts import MatchPictures, match_pictures
 from .finds import Finder
 from .models import RecognitionAttempt
 from .services import Recognition, recognize
-from .sharing import new_share_token
+from .sharing import kept_runners_up, new_share_token, packed_pictures
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +42,8 @@ class Recognised:
     result: Recognition
     #: Its entry in the log of attempts; None when the log could not be written.
     attempt: RecognitionAttempt | None
+    #: A match's *why this match* pictures, drawn once for its card and its permalink.
+    pictures: MatchPictures | None = None
 
 
 class ClipRejected(Exception):
@@ -106,6 +109,7 @@ def recognize_clip(
     """
     try:
         result = _recognize(request, explain=source != Source.API)
+        pictures = match_pictures(result.evidence) if result.evidence is not None else None
     except ClipRejected as rejection:
         _log_failure(source, rejection.code)
         raise
@@ -118,7 +122,7 @@ def recognize_clip(
         failure = server_failure()
         _log_failure(source, failure.code)
         raise failure from error
-    return Recognised(result, _log_recognition(source, result, interim, finder))
+    return Recognised(result, _log_recognition(source, result, interim, finder, pictures), pictures)
 
 
 def form_refusal(error: Exception) -> ClipRejected:
@@ -185,7 +189,11 @@ def _too_big(size_bytes: int) -> ClipRejected:
 
 
 def _log_recognition(
-    source: Source, result: Recognition, interim: bool, finder: Finder | None
+    source: Source,
+    result: Recognition,
+    interim: bool,
+    finder: Finder | None,
+    pictures: MatchPictures | None,
 ) -> RecognitionAttempt | None:
     match = result.match
     return _log_attempt(
@@ -199,6 +207,8 @@ def _log_recognition(
         offset_seconds=match.offset_seconds if match else None,
         aligned_matches=match.aligned_matches if match else None,
         share_token=new_share_token() if match else None,
+        card_pictures=packed_pictures(pictures) if pictures else None,
+        runners_up=kept_runners_up(result.runners_up) if match else [],
         elapsed_ms=result.elapsed_ms,
     )
 

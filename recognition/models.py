@@ -38,6 +38,12 @@ class RecognitionAttempt(models.Model):
     share_token = models.CharField(
         max_length=32, unique=True, null=True, blank=True, editable=False
     )
+    #: What a match's shared card shows beside what the fields above say
+    #: (``recognition.sharing``): its *why this match* pictures, compressed (None when it was
+    #: not drawn: an API match, or one logged before they were kept), and its runners-up as
+    #: ``[[song id, votes], ...]``.
+    card_pictures = models.BinaryField(null=True, blank=True, editable=False)
+    runners_up = models.JSONField(default=list, blank=True, editable=False)
     #: For errors: the machine-readable code, e.g. ``not_audio`` or ``too_big``.
     error_code = models.CharField(max_length=32, blank=True)
     elapsed_ms = models.FloatField(null=True, blank=True)

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from .charts import constellation_svg, offset_bars, offset_histogram_svg
+from .charts import MatchPictures
 from .intake import ClipRejected
 from .services import Recognition, Timeline
 
@@ -102,10 +102,15 @@ LONG_ENOUGH_SECONDS = 8.0
 
 
 def result_card(
-    result: Recognition, *, interim: bool, share_token: str | None = None
+    result: Recognition,
+    *,
+    interim: bool,
+    share_token: str | None = None,
+    pictures: MatchPictures | None = None,
 ) -> dict[str, object]:
     """The template context of the card for ``result``: which ``card``, and what it shows; a
-    match logged with ``share_token`` links its permalink."""
+    match logged with ``share_token`` links its permalink, one with ``pictures`` shows them
+    under *Why this match?*."""
     if result.match is None:
         return {
             "card": Card.PENDING if interim else Card.NO_MATCH,
@@ -121,10 +126,10 @@ def result_card(
     }
     if share_token is not None:
         context["share_url"] = reverse("shared-result", args=[share_token])
-    if result.evidence is not None:
-        context["constellation_svg"] = constellation_svg(result.evidence)
-        context["histogram_svg"] = offset_histogram_svg(result.evidence)
-        context["repeat"] = offset_bars(result.evidence).repeat()
+    if pictures is not None:
+        context["constellation_svg"] = pictures.constellation_svg
+        context["histogram_svg"] = pictures.histogram_svg
+        context["repeat"] = pictures.repeat
     return context
 
 

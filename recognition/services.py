@@ -56,7 +56,7 @@ def recognize(
     started = time.perf_counter()
     identified = identify(analyse_query(source, config), store, config)
     verdict = identified.verdict
-    songs = Song.objects.select_related("artist", "album").in_bulk(
+    songs = Song.objects.select_related("artist", "album__artist").in_bulk(
         [c.song_id for c in verdict.candidates]
     )
     winner = verdict.winner if verdict.winner and verdict.winner.song_id in songs else None

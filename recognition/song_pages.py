@@ -22,7 +22,7 @@ class SongPage:
 
 def song_page(song_id: int) -> SongPage | None:
     """The page of song ``song_id``; None when there is no such song."""
-    song = Song.objects.select_related("artist", "album").filter(pk=song_id).first()
+    song = Song.objects.select_related("artist", "album__artist").filter(pk=song_id).first()
     if song is None:
         return None
     matches = RecognitionAttempt.objects.filter(song=song, outcome=RecognitionAttempt.Outcome.MATCH)

@@ -17,7 +17,6 @@ from django.http import (
 )
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -29,6 +28,7 @@ from catalog.models import Song
 from fingerprints.wiring import engine_config
 
 from .admission import admit
+from .error_pages import API_PREFIX, BAD_REQUEST, error_response
 from .finds import finder_of, forget_finds, recent_finds
 from .intake import (
     UNREADABLE_FORM,
@@ -47,8 +47,6 @@ from .song_audio import AudioRefused, FilePart, song_audio
 from .song_pages import song_page
 
 SONGS_PER_PAGE = 25
-#: Where the JSON API's paths start; its errors are answered in its own shape.
-API_PREFIX = "/api/"
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -84,7 +82,10 @@ def recognize_page(request: HtmxHttpRequest) -> HttpResponse:
         context, status, headers = error_card(rejection), rejection.status, rejection.headers
     else:
         token = recognised.attempt.share_token if recognised.attempt else None
-        context, status = result_card(recognised.result, interim=interim, share_token=token), 200
+        card = result_card(
+            recognised.result, interim=interim, share_token=token, pictures=recognised.pictures
+        )
+        context, status = card, 200
         if recognised.result.match is not None:
             context |= {"recent_finds": recent_finds(finder), "finds_oob": True}
     return _page_card(request, context | named, status, headers)
@@ -123,9 +124,9 @@ def recognize_api(request: HttpRequest) -> JsonResponse:
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Django's answer to a request it could not read before a view ran (the CSRF check
     reads the page's form first): for a form that cannot be read, the API's error shape or
-    the page's error card; Django's own page for any other bad request."""
+    the page's error card with its code; the site's error page for any other bad request."""
     if not isinstance(exception, UNREADABLE_FORM):
-        return defaults.bad_request(request, exception)
+        return error_response(request, BAD_REQUEST)
     rejection = form_refusal(exception)
     if request.path.startswith(API_PREFIX):
         return _api_error(rejection)
@@ -254,8 +255,8 @@ def song_audio_file(request: HttpRequest, song_id: int) -> HttpResponseBase:
 @require_GET
 def shared_result(request: HttpRequest, token: str) -> HttpResponse:
     """A match's permalink: the same card, for anyone who opens it."""
-    result = shared_recognition(token)
-    if result is None:
+    shared = shared_recognition(token)
+    if shared is None:
         return _refusal_page(
             request,
             404,
@@ -263,7 +264,10 @@ def shared_result(request: HttpRequest, token: str) -> HttpResponse:
             "This link does not lead to a result Kazoom has: it may be mistyped, or its song "
             "may have left the catalog.",
         )
-    context = result_card(result, interim=False, share_token=token) | {"shared": True}
+    card = result_card(
+        shared.recognition, interim=False, share_token=token, pictures=shared.pictures
+    )
+    context = card | {"shared": True}
     return render(request, "recognition/shared.html", context)
 
 

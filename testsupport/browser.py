@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
+from django.contrib.auth.models import User
 from PIL import Image
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, expect
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 #: axe-core, as scripts/install-axe.sh installs it (scripts/test.sh runs that).
@@ -18,6 +19,8 @@ AXE_SCRIPT = Path(__file__).resolve().parents[1] / ".test-tools/node_modules/axe
 BLOCKING_IMPACTS = frozenset({"serious", "critical"})
 #: The library song the fake microphone plays.
 MIC_SONG = 2
+#: The password of the superuser ``signed_in_admin`` makes.
+ADMIN_PASSWORD = "Kaz00m-admin-pass"
 #: Playwright's description of the phone the phone viewport is.
 PHONE = "Pixel 5"
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
@@ -115,3 +118,16 @@ def assert_cover_shows(cover: Locator, colour: tuple[int, int, int]) -> None:
     assert cover.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
     drawn = shown_colour(cover, 0.7, 0.7)
     assert max(abs(a - b) for a, b in zip(drawn, colour, strict=True)) <= 16, drawn
+
+
+def signed_in_admin(open_page: OpenPage, viewport: str) -> Page:
+    """A page signed in to the admin as a new superuser, on its index."""
+    User.objects.create_superuser("boss", "boss@example.org", ADMIN_PASSWORD)
+    page = open_page(viewport=viewport)
+    page.goto("/admin/login/")
+    expect(page.locator("#site-name")).to_have_text("Kazoom administration")
+    page.fill("#id_username", "boss")
+    page.fill("#id_password", ADMIN_PASSWORD)
+    page.click('input[type="submit"]')
+    expect(page).to_have_title("The catalog and the log of recognitions | Kazoom administration")
+    return page

@@ -272,16 +272,6 @@ def test_a_bad_file_is_refused_and_nothing_is_kept(
     assert _kept_files(library) == kept_before == [Path(uploaded_song.source_path)]
 
 
-def test_a_form_refused_for_another_field_keeps_no_file(
-    admin_client: Client, artist: Artist, tmp_path: Path, library: Path
-) -> None:
-    response = _upload(admin_client, reverse(ADD_URL), _fields("", artist), 27, tmp_path)
-
-    assert _form_errors(response) == {"title": ["This field is required."]}
-    assert not Song.objects.exists()
-    assert _kept_files(library) == []
-
-
 def test_a_file_indexed_as_another_song_is_refused_naming_that_song(
     admin_client: Client, artist: Artist, uploaded_song: Song, tmp_path: Path, library: Path
 ) -> None:

@@ -1,4 +1,4 @@
-"""Every response carries the Content-Security-Policy, but Django's debug pages."""
+"""Every response carries the Content-Security-Policy, but Django's traceback page (DEBUG on)."""
 
 from __future__ import annotations
 
@@ -24,10 +24,28 @@ def test_pages_carry_the_policy(path: str, client: Client, settings) -> None:  #
 
 
 @pytest.mark.django_db
-def test_django_s_debug_page_goes_without_it(client: Client, settings) -> None:  # noqa: ANN001
-    settings.DEBUG = True
+@pytest.mark.parametrize("debug", [True, False])
+def test_the_404_page_carries_it_in_both_modes(debug: bool, client: Client, settings) -> None:  # noqa: ANN001
+    settings.DEBUG = debug
 
     response = client.get("/no-such-page")
 
-    assert response.status_code == 404 and b"Django tried these URL patterns" in response.content
+    assert response.status_code == 404
+    assert response["Content-Security-Policy"] == policy_header(settings.CONTENT_SECURITY_POLICY)
+
+
+@pytest.mark.django_db
+def test_django_s_traceback_page_goes_without_it(
+    settings,  # noqa: ANN001
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def fail(*args: object) -> None:
+        raise RuntimeError("the catalog broke")
+
+    monkeypatch.setattr("recognition.views.find_songs", fail)
+    settings.DEBUG = True
+
+    response = Client(raise_request_exception=False).get("/songs/")
+
+    assert response.status_code == 500 and b"the catalog broke" in response.content
     assert "Content-Security-Policy" not in response

@@ -6,35 +6,20 @@ test-artifacts/."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import User
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from catalog.models import Song
-from testsupport.browser import OpenPage, assert_accessible_and_shot
+from testsupport.browser import OpenPage, assert_accessible_and_shot, signed_in_admin
 from testsupport.library import BOTH_DATABASES, SongLibrary
 
 pytestmark = pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)
-
-PASSWORD = "Kaz00m-admin-pass"
-
-
-def _signed_in(open_page: OpenPage, viewport: str) -> Page:
-    User.objects.create_superuser("boss", "boss@example.org", PASSWORD)
-    page = open_page(viewport=viewport)
-    page.goto("/admin/login/")
-    expect(page.locator("#site-name")).to_have_text("Kazoom administration")
-    page.fill("#id_username", "boss")
-    page.fill("#id_password", PASSWORD)
-    page.click('input[type="submit"]')
-    expect(page).to_have_title("The catalog and the log of recognitions | Kazoom administration")
-    return page
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_a_song_s_change_page_plays_it_and_deleting_it_warns_of_its_fingerprints(
     viewport: str, open_page: OpenPage, indexed: SongLibrary
 ) -> None:
-    page = _signed_in(open_page, viewport)
+    page = signed_in_admin(open_page, viewport)
     song = Song.objects.get(title="Song 3")
 
     page.goto(f"/admin/catalog/song/{song.pk}/change/")

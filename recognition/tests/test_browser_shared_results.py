@@ -1,6 +1,7 @@
 """A shared result in a real browser, on a desktop and a phone: the card's Share link leads to
-a page that shows the same card to someone else; axe-core finds no serious or critical
-violation; a screenshot of it in test-artifacts/."""
+a page that shows the same card to someone else, its runners-up and *Why this match?*
+pictures included; axe-core finds no serious or critical violation; a screenshot of it, with
+both opened, in test-artifacts/."""
 
 from __future__ import annotations
 
@@ -42,6 +43,13 @@ def test_a_shared_result_shows_the_same_card_to_someone_else(
     expect(shared.locator("img.cover")).to_be_visible()
     expect(shared.get_by_role("link", name="Recognise a song")).to_have_attribute("href", "/")
     assert_accessible_and_shot(friend, "shared-result", viewport)
+    for part in (".runners", ".why"):
+        friend.locator(f"{part} summary").click()
+        expect(shared.locator(part)).to_have_attribute("open", "")
+        assert shared.locator(part).text_content() == card.locator(part).text_content()
+    expect(shared.locator(".why svg")).to_have_count(2)
+    expect(shared.locator(".why svg").first).to_be_visible()
+    assert_accessible_and_shot(friend, "shared-result-why", viewport)
 
     missing = friend.goto("/r/AAAAAAAAAAAAAAAAAAAAAA/")
     assert missing is not None and missing.status == 404

@@ -256,6 +256,22 @@ def test_a_server_failure_is_a_friendly_500_and_the_page_keeps_working(
     ]
 
 
+def test_pictures_that_cannot_be_drawn_are_a_friendly_500_logged_once(
+    client: Client, indexed: SongLibrary, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken_drawing(*args: object) -> None:
+        raise ValueError("no room for the picture")
+
+    monkeypatch.setattr("recognition.intake.match_pictures", broken_drawing)
+
+    failed = _post(client, write_clip(tmp_path / "c.wav", indexed.songs[2].samples))
+
+    assert failed.status_code == 500 and _outcome(failed) == "error"
+    assert list(RecognitionAttempt.objects.values_list("outcome", "error_code")) == [
+        ("error", "server_error")
+    ]
+
+
 def test_why_this_match_names_the_part_a_song_repeats(client: Client, tmp_path: Path) -> None:
     verse = synth_song(21, seconds=12.0)
     folder = tmp_path / "library"

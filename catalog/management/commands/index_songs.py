@@ -19,8 +19,8 @@ from catalog.storage_errors import describe
 
 class Command(BaseCommand):
     help = (
-        "Index audio files, or folders of them (recursively), into the catalog. Title, artist "
-        "and album come from the tags, else from the file name."
+        "Index audio files, or folders of them (recursively), into the catalog. Title, artist, "
+        "album and album artist come from the tags, else from the file name."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
