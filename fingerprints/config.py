@@ -197,6 +197,16 @@ class EngineConfig:
     #: Fewest seconds a segment's votes span: a moment two songs share (a drum break, a held
     #: chord) is heard alike by every window that holds it, and is not a song playing.
     timeline_min_segment_seconds: float = 5.0
+    #: Where a segment borders a gap (no other segment within ``timeline_neighbour_seconds``),
+    #: its edge is put where the song's aligned votes, counted over
+    #: ``timeline_fade_window_seconds``, fall below this share of their rate over the
+    #: segment: a song fading out under a jingle or talk is heard to the fade's end, but the
+    #: boundary is its middle, where the song sounds about as loud as what replaces it.
+    #: See docs/tuning.md#timeline-edges.
+    timeline_fade_rate_share: float = 0.5
+    timeline_fade_window_seconds: float = 2.0
+    #: Segments this close are neighbours: the edge between them is their crossing.
+    timeline_neighbour_seconds: float = 1.0
     #: The speed search of a timeline's windows: a DJ's pitch control reaches ±8 %, beyond
     #: the ±5 % a clip is searched for, and a window that holds a song far off speed is
     #: searched like any other, the likeliest ``speed_candidates`` speeds re-analysed.
@@ -251,6 +261,10 @@ class EngineConfig:
             )
         if not 0 < self.timeline_hop_seconds <= self.timeline_window_seconds:
             raise ValueError("need 0 < timeline_hop_seconds <= timeline_window_seconds")
+        if not 0 <= self.timeline_fade_rate_share < 1 or self.timeline_fade_window_seconds <= 0:
+            raise ValueError(
+                "need 0 <= timeline_fade_rate_share < 1 and timeline_fade_window_seconds > 0"
+            )
         if self.timeline_min_windows < 1 or self.timeline_offset_tolerance_seconds <= 0:
             raise ValueError(
                 "timeline_min_windows must be at least 1 and "

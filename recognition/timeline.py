@@ -12,9 +12,11 @@ the song playing. Runs become segments when
 
 a segment reaches from the first to the last aligned vote its windows heard, counting the
 votes of the windows next to it that named another song but heard this one too (in a
-crossfade, a window that holds both songs is named as one of them); and where two segments
+crossfade, a window that holds both songs is named as one of them); where two segments
 overlap the boundary is put halfway through the overlap, where the one song gives way to the
-other. Time between segments is a gap: nothing known played.
+other; and where a segment borders a gap, its edge is put where its votes thin out to
+``config.timeline_fade_rate_share`` of their rate (the middle of a fade into what the catalog
+does not know). Time between segments is a gap: nothing known played.
 """
 
 from __future__ import annotations
@@ -24,7 +26,14 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from fingerprints.config import EngineConfig
+
+#: The step (seconds) at which a segment's edges are placed where its votes thin out.
+_EDGE_STEP_SECONDS = 0.1
+#: Vote times are compared to the hundredth of a second, under a frame (23 ms).
+_VOTE_DECIMALS = 2
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,10 @@ class WindowMatch:
     #: in the window the song was heard.
     heard_from_seconds: float
     heard_to_seconds: float
+    #: Recording times (seconds, float32) of each of the window's aligned votes.
+    vote_seconds: np.ndarray = dataclasses.field(
+        default_factory=lambda: np.zeros(0, np.float32), compare=False, repr=False
+    )
 
 
 @dataclass(frozen=True)
@@ -91,6 +104,13 @@ class _Run:
     def heard_to(self) -> float:
         return max(m.heard_to_seconds for m in self.matches + self.overheard)
 
+    @property
+    def vote_seconds(self) -> np.ndarray:
+        """When each vote for this stretch was heard, in its windows and those overheard,
+        sorted; a moment two overlapping windows both heard counts once (to the frame)."""
+        heard = np.concatenate([m.vote_seconds for m in self.matches + self.overheard])
+        return np.unique(np.round(heard, _VOTE_DECIMALS))
+
     def continues_with(self, window: Window, config: EngineConfig) -> bool:
         """Whether ``window``'s match plays on this stretch of the song: the same song, where
         it would be by now, after no longer a gap than ``config.timeline_max_gap_seconds``."""
@@ -136,8 +156,10 @@ def build_segments(windows: Sequence[Window], config: EngineConfig) -> list[Segm
             kept.append(run)
     for run in kept:
         _overhear(run, windows, config)
-    segments = sorted((_segment(run) for run in kept), key=lambda s: s.from_seconds)
-    return _split_overlaps(segments)
+    kept.sort(key=lambda run: run.heard_from)
+    segments = [_segment(run) for run in kept]
+    faded = [_faded(s, run, segments, config) for s, run in zip(segments, kept)]
+    return _split_overlaps(sorted(faded, key=lambda s: s.from_seconds))
 
 
 def _runs(windows: Sequence[Window], config: EngineConfig) -> list[_Run]:
@@ -186,6 +208,42 @@ def _segment(run: _Run) -> Segment:
         confidence=statistics.median(m.confidence for m in run.matches),
         speed=statistics.median(m.speed for m in run.matches),
     )
+
+
+def _faded(
+    segment: Segment, run: _Run, segments: Sequence[Segment], config: EngineConfig
+) -> Segment:
+    """``segment`` with each edge that borders a gap moved in to where its votes fall below
+    ``config.timeline_fade_rate_share`` of their rate over the segment; never moved out."""
+    reach = config.timeline_neighbour_seconds
+    others = [s for s in segments if s is not segment]
+    start, end = segment.from_seconds, segment.to_seconds
+    rising, falling = _thinning_edges(run.vote_seconds, start, end, config)
+    if not any(start - reach <= s.to_seconds and s.from_seconds < start for s in others):
+        start = max(start, rising)
+    if not any(s.from_seconds <= end + reach and end < s.to_seconds for s in others):
+        end = min(end, falling)
+    return _trimmed(segment, start, end) if end - start > 0 else segment
+
+
+def _thinning_edges(
+    vote_seconds: np.ndarray, start: float, end: float, config: EngineConfig
+) -> tuple[float, float]:
+    """The first and last moments in [start, end] around which the (sorted) votes, counted over
+    ``config.timeline_fade_window_seconds``, reach ``config.timeline_fade_rate_share`` of
+    their rate over the whole of it."""
+    width = config.timeline_fade_window_seconds
+    votes = vote_seconds[(vote_seconds >= start - width) & (vote_seconds <= end + width)]
+    inside = np.count_nonzero((votes >= start) & (votes <= end))
+    moments = np.append(np.arange(start, end, _EDGE_STEP_SECONDS), end)
+    if inside == 0:
+        return start, end
+    counts = np.searchsorted(votes, moments + width / 2) - np.searchsorted(
+        votes, moments - width / 2
+    )
+    rate = inside / max(end - start, width)
+    strong = moments[counts / width >= config.timeline_fade_rate_share * rate]
+    return (float(strong[0]), float(strong[-1])) if len(strong) else (start, end)
 
 
 def _song_time(match: WindowMatch, window_start: float, at_seconds: float) -> float:

@@ -65,6 +65,7 @@ def _window_match(
     hits = identified.hits
     aligned = matching.aligned_mask(hits, candidate, config.alignment_tolerance_frames)
     frames = np.sort(hits.query_frames[aligned])
+    vote_seconds = start_seconds + config.frames_to_seconds(frames.astype(float)) / identified.speed
     stray = min(_STRAY_VOTES, (len(frames) - 1) // 2)
     heard_from, heard_to = (
         start_seconds + config.frames_to_seconds(float(frames[i])) / identified.speed
@@ -78,4 +79,5 @@ def _window_match(
         aligned_matches=candidate.aligned_matches,
         heard_from_seconds=heard_from,
         heard_to_seconds=heard_to,
+        vote_seconds=vote_seconds.astype(np.float32),
     )

@@ -28,6 +28,16 @@ class Play:
     end: float
     song_start: float = 0.0
     speed: float = 1.0
+    #: Its last seconds fade out: its votes thin from their full rate to none at ``end``.
+    fade_out: float = 0.0
+
+    def vote_seconds(self, start: float, end: float) -> np.ndarray:
+        """When its votes were heard between ``start`` and ``end``: ten a second, fewer and
+        fewer through the fade (one kept where an even spread of the shares says so)."""
+        times = np.arange(max(start, self.start), min(end, self.end), 0.1)
+        faded = np.clip((self.end - times) / self.fade_out, 0, 1) if self.fade_out else 1.0
+        kept = (np.arange(len(times)) * 0.618034) % 1 < faded
+        return times[kept].astype(np.float32)
 
 
 def windows_of(plays: list[Play], duration: float) -> list[Window]:
@@ -46,6 +56,7 @@ def windows_of(plays: list[Play], duration: float) -> list[Window]:
                 aligned_matches=50,
                 heard_from_seconds=max(start, play.start),
                 heard_to_seconds=min(end, play.end),
+                vote_seconds=play.vote_seconds(start, end),
             )
             for play in plays
             if min(end, play.end) - max(start, play.start) >= HEARD_ENOUGH
@@ -192,3 +203,31 @@ def test_windows_that_heard_one_moment_alone_make_no_segment() -> None:
         windows = replaced(windows, start, WindowMatch(2, start + 3.0, 0.8, 1.0, 24, 28.5, 29.8))
 
     assert build_segments(windows, CONFIG) == []
+
+
+def test_a_song_fading_into_unknown_audio_ends_in_the_middle_of_its_fade() -> None:
+    """Its last votes come from the end of the fade, where it is barely heard under what
+    replaces it; the boundary is where it sounds as loud as that: about halfway."""
+    windows = windows_of([Play(3, 10.0, 80.0, fade_out=6.0)], duration=120.0)
+
+    [segment] = build_segments(windows, CONFIG)
+
+    assert segment.to_seconds == pytest.approx(77.0, abs=0.7)
+    assert segment.song_to_seconds == pytest.approx(segment.to_seconds - 10.0, abs=0.01)
+
+
+def test_a_song_heard_to_its_end_keeps_its_edges() -> None:
+    windows = windows_of([Play(3, 10.0, 80.0)], duration=120.0)
+
+    [segment] = build_segments(windows, CONFIG)
+
+    assert (segment.from_seconds, segment.to_seconds) == pytest.approx((10.0, 80.0), abs=0.2)
+
+
+def test_a_fade_into_another_song_still_ends_at_the_crossing() -> None:
+    """Between two songs the edge is their crossing, however the one fading out thins."""
+    plays = [Play(1, 0.0, 66.0, fade_out=6.0), Play(2, 60.0, 130.0)]
+
+    first, second = build_segments(windows_of(plays, duration=140.0), CONFIG)
+
+    assert first.to_seconds == second.from_seconds == pytest.approx(63.0, abs=0.2)
