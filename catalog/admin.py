@@ -13,9 +13,10 @@ from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
+from .duplicates_admin import DuplicateAdmin
 from .forms import SongForm
 from .indexing import Indexer, Status
-from .models import Album, Artist, Song
+from .models import Album, Artist, Duplicate, Song
 from .timecodes import clock
 
 if TYPE_CHECKING:
@@ -175,3 +176,6 @@ class SongAdmin(SongDurationColumn, admin.ModelAdmin):
                 )
         level = messages.SUCCESS if reindexed == len(songs) else messages.WARNING
         self.message_user(request, f"{reindexed} of {len(songs)} song(s) re-indexed.", level)
+
+
+admin.site.register(Duplicate, DuplicateAdmin)
