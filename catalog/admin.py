@@ -156,6 +156,8 @@ class SongAdmin(SongDurationColumn, admin.ModelAdmin):
                 f"“{obj}”: {obj.fingerprint_count:,} fingerprints "
                 f"from {self.duration(obj)} of audio.",
             )
+        for note in form.shared_audio:
+            self.message_user(request, f"“{obj}” is saved, but {note}.", messages.WARNING)
 
     @admin.action(description="Re-index selected songs")
     def reindex_selected(self, request: HttpRequest, queryset: QuerySet[Song]) -> None:

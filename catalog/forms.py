@@ -12,6 +12,8 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
 
+from recognition.duplicate_search import shared_audio_notes
+
 from .indexing import AnalysedFile, FileReport, Indexer
 from .models import Song
 from .uploads import discard_kept, discarded_on_error, keep_upload
@@ -37,8 +39,10 @@ class SongForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["audio_file"].required = self.instance.pk is None
-        self.indexer = Indexer.from_settings()
+        self.indexer = Indexer.from_settings(shared_audio=shared_audio_notes)
         self.analysed: AnalysedFile | None = None
+        #: What the song saved shares with other songs of the catalog (``FileReport.shared``).
+        self.shared_audio: tuple[str, ...] = ()
 
     def clean_audio_file(self) -> UploadedFile | None:
         upload = self.cleaned_data["audio_file"]
@@ -83,6 +87,6 @@ class SongForm(forms.ModelForm):
             return
         previous_file = song.source_path
         with discarded_on_error(self.analysed.path):
-            self.indexer.commit(song, self.analysed)
+            self.shared_audio = self.indexer.commit(song, self.analysed).shared
         if previous_file:
             transaction.on_commit(partial(discard_kept, previous_file), using=DEFAULT_DB_ALIAS)

@@ -1,6 +1,6 @@
-"""The catalog searched for its own duplicates: ``recognition.duplicates`` on the catalog's
-songs, with their titles, and the last search's pairs recorded for the admin
-(``catalog.models.Duplicate``)."""
+"""The catalog searched for its own duplicates, and each song indexed checked against the rest:
+``recognition.duplicates`` on the catalog's songs, with their titles, and the last search's
+pairs recorded for the admin (``catalog.models.Duplicate``)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from datetime import datetime
 from django.db import DEFAULT_DB_ALIAS, reset_queries, transaction
 from django.utils import timezone
 
-from catalog.models import Duplicate, DuplicateSearch, Song
+from catalog.models import Duplicate, DuplicateSearch, Song, range_text
 from fingerprints.config import EngineConfig
+from fingerprints.hashes import Hashes
 from fingerprints.store import FingerprintStore
 
-from .duplicates import Progress, SharedAudio, find_duplicates
+from .duplicates import Progress, SharedAudio, both_ways, find_duplicates, shared_audio
 from .overlaps import SharedRange
 
 
@@ -86,3 +87,31 @@ def range_json(shared: SharedRange) -> dict[str, float]:
         "b_from_seconds": round(shared.b_from_seconds, 2),
         "b_to_seconds": round(shared.b_to_seconds, 2),
     }
+
+
+def shared_audio_notes(
+    song_id: int, hashes: Hashes, store: FingerprintStore, config: EngineConfig
+) -> list[str]:
+    """``catalog.indexing.SharedAudioNotes``: a line for each other song of the catalog that
+    holds audio of song ``song_id``, from
+    its ``hashes`` (which the store may not have made live yet), at any speed searched:
+    ``its audio is already in the catalog as song 12 (Title — Artist): 0:00–3:05 of this
+    file is 0:00–3:05 of song 12``."""
+    found = shared_audio(song_id, store, config, speeds=both_ways(config), hashes=hashes)
+    songs = Song.objects.select_related("artist").in_bulk([s.song_b for s in found])
+    notes = []
+    for shared in found:
+        other = songs.get(shared.song_b)
+        if other is None:
+            continue
+        there = f"song {other.pk}"
+        ranges = "; ".join(range_text(range_json(r), "this file", there) for r in shared.ranges)
+        speed = (
+            f", played {shared.speed:.2f}× as fast in song {other.pk}"
+            if shared.speed != 1.0
+            else ""
+        )
+        notes.append(
+            f"its audio is already in the catalog as song {other.pk} ({other}): {ranges}{speed}"
+        )
+    return notes

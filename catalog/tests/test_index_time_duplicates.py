@@ -1,0 +1,96 @@
+"""At index time, a song whose audio another catalog song holds is said to be so, named with
+the shared ranges, and indexed all the same: by ``index_songs`` and by the admin's upload."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.contrib.messages import get_messages
+from django.test import Client
+from django.urls import reverse
+
+from catalog.models import Artist, Song
+from testsupport.commands import run_command
+from testsupport.duplicates import DuplicateFolders, write_duplicate_folders
+from testsupport.library import BOTH_DATABASES
+
+pytestmark = pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory: pytest.TempPathFactory) -> DuplicateFolders:
+    return write_duplicate_folders(tmp_path_factory.mktemp("duplicates"))
+
+
+def song_named(file_name: str) -> Song:
+    return next(s for s in Song.objects.all() if Path(s.source_path).name == file_name)
+
+
+def test_each_copy_indexed_names_the_song_it_shares_audio_with_and_is_indexed(
+    folders: DuplicateFolders,
+) -> None:
+    first = run_command("index_songs", str(folders.originals))
+
+    second = run_command("index_songs", str(folders.copies))
+
+    assert "already in the catalog" not in first.stdout  # the songs sharing a sample
+    assert second.exit_code == 0, second.stderr
+    lines = second.stdout.splitlines()
+    for shared in folders.duplicates:
+        original = song_named(shared.a)
+        (at,) = [i for i, line in enumerate(lines) if line.endswith(f"/{shared.b}")]
+        note = lines[at + 1]
+        assert note.startswith(
+            f"  its audio is already in the catalog as song {original.pk} ({original}): "
+        )
+        assert note.endswith("; indexed all the same")
+        assert note.count(" of this file is ") == len(shared.ranges)
+        assert song_named(shared.b).indexed_at is not None
+    edit_of = song_named("song3.flac").pk
+    assert f"0:25–0:45 of this file is 0:40–1:00 of song {edit_of}" in second.stdout
+    slower = song_named("song4.flac").pk
+    assert f"played 0.97× as fast in song {slower}" in second.stdout
+    assert lines[-1].endswith(f"; {len(folders.duplicates)} hold audio other songs hold")
+    assert Song.objects.count() == 11
+
+
+def test_an_upload_in_the_admin_says_which_song_holds_its_audio_and_is_saved(
+    admin_client: Client, folders: DuplicateFolders
+) -> None:
+    assert run_command("index_songs", str(folders.originals)).exit_code == 0
+    original = song_named("song1.flac")
+    artist = Artist.objects.create(name="Uploader")
+    copy = folders.copies / "song1-copy.mp3"
+
+    with copy.open("rb") as upload:
+        response = admin_client.post(
+            reverse("admin:catalog_song_add"),
+            {"title": "Copy", "artist": artist.pk, "album": "", "audio_file": upload},
+        )
+
+    assert response.status_code == 302
+    said = [str(m) for m in get_messages(response.wsgi_request)]
+    (warning,) = [m for m in said if "already in the catalog" in m]
+    assert warning.startswith(
+        f"“Copy — Uploader” is saved, but its audio is already in the catalog as song "
+        f"{original.pk} ({original}): 0:00–"
+    )
+    assert Song.objects.get(title="Copy").fingerprint_count > 0
+
+
+def test_an_upload_of_new_audio_says_nothing_of_other_songs(
+    admin_client: Client, folders: DuplicateFolders
+) -> None:
+    assert run_command("index_songs", str(folders.copies)).exit_code == 0
+    artist = Artist.objects.create(name="Uploader")
+
+    with (folders.originals / "sharer-a.flac").open("rb") as upload:
+        response = admin_client.post(
+            reverse("admin:catalog_song_add"),
+            {"title": "New", "artist": artist.pk, "album": "", "audio_file": upload},
+        )
+
+    assert response.status_code == 302
+    said = " ".join(str(m) for m in get_messages(response.wsgi_request))
+    assert "fingerprints from" in said and "already in the catalog" not in said
