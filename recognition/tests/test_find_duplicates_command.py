@@ -12,6 +12,7 @@ import pytest
 from catalog.models import Duplicate, DuplicateSearch, Song
 from testsupport.commands import run_command
 from testsupport.duplicates import DuplicateFolders, Shared, write_duplicate_folders
+from testsupport.faults import table_gone
 from testsupport.library import BOTH_DATABASES
 
 pytestmark = pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)
@@ -119,3 +120,19 @@ def test_an_empty_catalog_has_no_pairs(db: None) -> None:
     assert run.exit_code == 0, run.stderr
     assert json.loads(run.stdout)["pairs"] == []
     assert json.loads(run.stdout)["songs_searched"] == 0
+
+
+def test_a_store_that_cannot_be_read_is_said_and_the_last_search_is_kept(
+    catalog: DuplicateFolders,
+) -> None:
+    run_command("find_duplicates")
+    kept = DuplicateSearch.objects.get()
+
+    with table_gone("fingerprints", "hash_popularity"):
+        run = run_command("find_duplicates")
+
+    assert run.exit_code == 1
+    assert "CommandError: a database could not be used (" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert DuplicateSearch.objects.get() == kept
+    assert Duplicate.objects.filter(search=kept).count() == len(catalog.duplicates)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 from tqdm import tqdm
 
 from catalog.models import Song, range_text
+from catalog.storage_errors import describe
 from fingerprints.wiring import engine_config, fingerprint_store
 from recognition.duplicate_search import Search, SongPair, range_json, search_catalog
 
@@ -38,7 +40,11 @@ class Command(BaseCommand):
                 bar.total = total
                 bar.update(done - bar.n)
 
-            search = search_catalog(fingerprint_store(), engine_config(), on_progress=advance)
+            try:
+                search = search_catalog(fingerprint_store(), engine_config(), on_progress=advance)
+            except DatabaseError as error:
+                # Nothing was recorded: the last search stays the admin's.
+                raise CommandError(f"a database could not be used ({describe(error)})") from None
         if options["json"]:
             self.stdout.write(json.dumps(search_json(search)))
             return
