@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import soxr
 
+from catalog.models import Song
+
 from .codecs import write_audio
 from .excerpts import cut
 from .music import SAMPLE_RATE, synth_song
@@ -84,3 +86,8 @@ def write_duplicate_folders(folder: Path) -> DuplicateFolders:
             ("sharer-b.flac", "sample-source.flac"),
         ),
     )
+
+
+def song_named(file_name: str) -> Song:
+    """The catalog song indexed from the file ``file_name`` (a name in the folders)."""
+    return next(s for s in Song.objects.all() if Path(s.source_path).name == file_name)

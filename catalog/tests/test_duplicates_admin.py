@@ -4,7 +4,6 @@ both songs, their ranges and strength, for staff only, read without touching the
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission, User
@@ -12,9 +11,9 @@ from django.db import connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from catalog.models import Duplicate, DuplicateSearch, Song
+from catalog.models import Duplicate, DuplicateSearch
 from testsupport.commands import run_command
-from testsupport.duplicates import DuplicateFolders, write_duplicate_folders
+from testsupport.duplicates import DuplicateFolders, song_named
 from testsupport.library import BOTH_DATABASES
 
 pytestmark = pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)
@@ -22,32 +21,25 @@ pytestmark = pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)
 URL = "/admin/catalog/duplicate/"
 
 
-@pytest.fixture(scope="module")
-def folders(tmp_path_factory: pytest.TempPathFactory) -> DuplicateFolders:
-    return write_duplicate_folders(tmp_path_factory.mktemp("duplicates"))
-
-
 @pytest.fixture
-def searched(folders: DuplicateFolders) -> DuplicateSearch:
-    for folder in (folders.originals, folders.copies):
+def searched(duplicate_folders: DuplicateFolders) -> DuplicateSearch:
+    for folder in (duplicate_folders.originals, duplicate_folders.copies):
         assert run_command("index_songs", str(folder)).exit_code == 0
     assert run_command("find_duplicates").exit_code == 0
     return DuplicateSearch.objects.get()
 
 
-def song_named(file_name: str) -> Song:
-    return next(s for s in Song.objects.all() if Path(s.source_path).name == file_name)
-
-
 def test_the_page_lists_each_pair_with_links_ranges_strength_and_when_it_ran(
-    admin_client: Client, searched: DuplicateSearch, folders: DuplicateFolders
+    admin_client: Client, searched: DuplicateSearch, duplicate_folders: DuplicateFolders
 ) -> None:
     page = admin_client.get(URL).content.decode()
 
     assert f"{searched.finished_at:%Y-%m-%d %H:%M} UTC: 11 songs searched" in page
     rows = re.findall(r"<tr>.*?</tr>", page, re.S)
-    assert len([row for row in rows if "/admin/catalog/song/" in row]) == len(folders.duplicates)
-    for shared in folders.duplicates:
+    assert len([row for row in rows if "/admin/catalog/song/" in row]) == len(
+        duplicate_folders.duplicates
+    )
+    for shared in duplicate_folders.duplicates:
         a, b = song_named(shared.a), song_named(shared.b)
         pair = Duplicate.objects.get(song_a__in=[a, b], song_b__in=[a, b])
         (row,) = [row for row in rows if f"/admin/catalog/song/{a.pk}/change/" in row]

@@ -3,8 +3,6 @@ the shared ranges, and indexed all the same: by ``index_songs`` and by the admin
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
@@ -12,32 +10,23 @@ from django.urls import reverse
 
 from catalog.models import Artist, Song
 from testsupport.commands import run_command
-from testsupport.duplicates import DuplicateFolders, write_duplicate_folders
+from testsupport.duplicates import DuplicateFolders, song_named
 from testsupport.library import BOTH_DATABASES
 
 pytestmark = pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)
 
 
-@pytest.fixture(scope="module")
-def folders(tmp_path_factory: pytest.TempPathFactory) -> DuplicateFolders:
-    return write_duplicate_folders(tmp_path_factory.mktemp("duplicates"))
-
-
-def song_named(file_name: str) -> Song:
-    return next(s for s in Song.objects.all() if Path(s.source_path).name == file_name)
-
-
 def test_each_copy_indexed_names_the_song_it_shares_audio_with_and_is_indexed(
-    folders: DuplicateFolders,
+    duplicate_folders: DuplicateFolders,
 ) -> None:
-    first = run_command("index_songs", str(folders.originals))
+    first = run_command("index_songs", str(duplicate_folders.originals))
 
-    second = run_command("index_songs", str(folders.copies))
+    second = run_command("index_songs", str(duplicate_folders.copies))
 
     assert "already in the catalog" not in first.stdout  # the songs sharing a sample
     assert second.exit_code == 0, second.stderr
     lines = second.stdout.splitlines()
-    for shared in folders.duplicates:
+    for shared in duplicate_folders.duplicates:
         original = song_named(shared.a)
         (at,) = [i for i, line in enumerate(lines) if line.endswith(f"/{shared.b}")]
         note = lines[at + 1]
@@ -51,17 +40,17 @@ def test_each_copy_indexed_names_the_song_it_shares_audio_with_and_is_indexed(
     assert f"0:25–0:45 of this file is 0:40–1:00 of song {edit_of}" in second.stdout
     slower = song_named("song4.flac").pk
     assert f"played 0.97× as fast in song {slower}" in second.stdout
-    assert lines[-1].endswith(f"; {len(folders.duplicates)} hold audio other songs hold")
+    assert lines[-1].endswith(f"; {len(duplicate_folders.duplicates)} hold audio other songs hold")
     assert Song.objects.count() == 11
 
 
 def test_an_upload_in_the_admin_says_which_song_holds_its_audio_and_is_saved(
-    admin_client: Client, folders: DuplicateFolders
+    admin_client: Client, duplicate_folders: DuplicateFolders
 ) -> None:
-    assert run_command("index_songs", str(folders.originals)).exit_code == 0
+    assert run_command("index_songs", str(duplicate_folders.originals)).exit_code == 0
     original = song_named("song1.flac")
     artist = Artist.objects.create(name="Uploader")
-    copy = folders.copies / "song1-copy.mp3"
+    copy = duplicate_folders.copies / "song1-copy.mp3"
 
     with copy.open("rb") as upload:
         response = admin_client.post(
@@ -80,12 +69,12 @@ def test_an_upload_in_the_admin_says_which_song_holds_its_audio_and_is_saved(
 
 
 def test_an_upload_of_new_audio_says_nothing_of_other_songs(
-    admin_client: Client, folders: DuplicateFolders
+    admin_client: Client, duplicate_folders: DuplicateFolders
 ) -> None:
-    assert run_command("index_songs", str(folders.copies)).exit_code == 0
+    assert run_command("index_songs", str(duplicate_folders.copies)).exit_code == 0
     artist = Artist.objects.create(name="Uploader")
 
-    with (folders.originals / "sharer-a.flac").open("rb") as upload:
+    with (duplicate_folders.originals / "sharer-a.flac").open("rb") as upload:
         response = admin_client.post(
             reverse("admin:catalog_song_add"),
             {"title": "New", "artist": artist.pk, "album": "", "audio_file": upload},

@@ -5,8 +5,6 @@ screenshots in test-artifacts/."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
@@ -14,7 +12,7 @@ from playwright.sync_api import Page, expect
 from catalog.models import Duplicate, Song
 from testsupport.browser import OpenPage, assert_accessible_and_shot
 from testsupport.commands import run_command
-from testsupport.duplicates import write_duplicate_folders
+from testsupport.duplicates import DuplicateFolders
 from testsupport.library import BOTH_DATABASES, SongLibrary
 
 pytestmark = pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)
@@ -60,9 +58,9 @@ def test_a_song_s_change_page_plays_it_and_deleting_it_warns_of_its_fingerprints
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_the_duplicates_page_lists_the_last_search_and_links_both_songs(
-    viewport: str, open_page: OpenPage, tmp_path: Path
+    viewport: str, open_page: OpenPage, duplicate_folders: DuplicateFolders
 ) -> None:
-    folders = write_duplicate_folders(tmp_path)
+    folders = duplicate_folders
     for folder in (folders.originals, folders.copies):
         assert run_command("index_songs", str(folder)).exit_code == 0
     assert run_command("find_duplicates").exit_code == 0

@@ -11,7 +11,7 @@ import pytest
 
 from catalog.models import Duplicate, DuplicateSearch, Song
 from testsupport.commands import run_command
-from testsupport.duplicates import DuplicateFolders, Shared, write_duplicate_folders
+from testsupport.duplicates import DuplicateFolders, Shared
 from testsupport.faults import table_gone
 from testsupport.library import BOTH_DATABASES
 
@@ -21,17 +21,12 @@ pytestmark = pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)
 RANGE_SECONDS = 2.0
 
 
-@pytest.fixture(scope="module")
-def folders(tmp_path_factory: pytest.TempPathFactory) -> DuplicateFolders:
-    return write_duplicate_folders(tmp_path_factory.mktemp("duplicates"))
-
-
 @pytest.fixture
-def catalog(folders: DuplicateFolders) -> DuplicateFolders:
-    for folder in (folders.originals, folders.copies):
+def catalog(duplicate_folders: DuplicateFolders) -> DuplicateFolders:
+    for folder in (duplicate_folders.originals, duplicate_folders.copies):
         run = run_command("index_songs", str(folder))
         assert run.exit_code == 0, run.stderr
-    return folders
+    return duplicate_folders
 
 
 def names() -> dict[int, str]:
@@ -103,8 +98,8 @@ def test_the_last_search_is_kept_in_place_of_the_one_before(catalog: DuplicateFo
     assert Duplicate.objects.count() == len(catalog.duplicates)
 
 
-def test_a_catalog_without_duplicates_says_so(folders: DuplicateFolders) -> None:
-    assert run_command("index_songs", str(folders.originals)).exit_code == 0
+def test_a_catalog_without_duplicates_says_so(duplicate_folders: DuplicateFolders) -> None:
+    assert run_command("index_songs", str(duplicate_folders.originals)).exit_code == 0
 
     run = run_command("find_duplicates")
 
