@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -39,7 +40,14 @@ class DuplicateAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Duplicate | None = None) -> bool:
-        return False
+        """A pair goes with either of its songs, for whoever may delete songs; it is never
+        deleted on its own (``delete_view``), and the list has no bulk delete."""
+        return obj is not None and request.user.has_perm("catalog.delete_song")
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        raise PermissionDenied
 
     @admin.display(description="song A", ordering="song_a__title")
     def first_song(self, pair: Duplicate) -> SafeString:

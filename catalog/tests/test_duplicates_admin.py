@@ -11,7 +11,7 @@ from django.db import connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from catalog.models import Duplicate, DuplicateSearch
+from catalog.models import Duplicate, DuplicateSearch, Song
 from testsupport.commands import run_command
 from testsupport.duplicates import DuplicateFolders, song_named
 from testsupport.library import BOTH_DATABASES
@@ -84,3 +84,18 @@ def test_only_staff_allowed_to_view_duplicates_see_the_page(client: Client) -> N
     assert client.get(URL).status_code == 403
     staff.user_permissions.add(Permission.objects.get(codename="view_duplicate"))
     assert client.get(URL).status_code == 200
+
+
+def test_a_song_in_a_pair_can_still_be_deleted_and_its_pairs_go_with_it(
+    admin_client: Client, searched: DuplicateSearch
+) -> None:
+    pair = Duplicate.objects.select_related("song_b").first()
+    assert pair is not None
+
+    page = admin_client.get(f"/admin/catalog/song/{pair.song_b_id}/delete/").content.decode()
+    response = admin_client.post(f"/admin/catalog/song/{pair.song_b_id}/delete/", {"post": "yes"})
+
+    assert "Are you sure" in page and "permission to delete" not in page
+    assert response.status_code == 302
+    assert not Song.objects.filter(pk=pair.song_b_id).exists()
+    assert not Duplicate.objects.filter(pk=pair.pk).exists()
