@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import DatabaseError
 from django.test import Client
 from django.urls import reverse
 
+from catalog.indexing import FileReport, Indexer, Status
 from catalog.models import Artist, Song
+from fingerprints.config import EngineConfig
+from fingerprints.hashes import Hashes
+from fingerprints.store import FingerprintStore
 from testsupport.commands import run_command
 from testsupport.duplicates import DuplicateFolders, song_named
 from testsupport.library import BOTH_DATABASES
@@ -83,3 +88,26 @@ def test_an_upload_of_new_audio_says_nothing_of_other_songs(
     assert response.status_code == 302
     said = " ".join(str(m) for m in get_messages(response.wsgi_request))
     assert "fingerprints from" in said and "already in the catalog" not in said
+
+
+def test_a_check_that_fails_is_said_and_the_song_is_stored_all_the_same(
+    duplicate_folders: DuplicateFolders, store: FingerprintStore, config: EngineConfig
+) -> None:
+    def failing(
+        song_id: int, hashes: Hashes, store: FingerprintStore, config: EngineConfig
+    ) -> list[str]:
+        raise DatabaseError("database is locked")
+
+    indexer = Indexer(store, config, shared_audio=failing)
+    path = duplicate_folders.originals / "song1.flac"
+    analysed = indexer.analyse_for(Song(), path)
+    assert not isinstance(analysed, FileReport)
+
+    report = indexer.commit(Song(content_sha256=analysed.sha256), analysed, tags=analysed.tags)
+
+    assert report.status is Status.INDEXED
+    assert report.shared == (
+        "not checked for audio other songs hold (DatabaseError: database is locked)",
+    )
+    assert Song.objects.get().fingerprint_count > 0
+    assert store.fingerprinted().keys() == {Song.objects.get().pk}
