@@ -11,6 +11,7 @@ from fingerprints.config import EngineConfig
 from fingerprints.store import FingerprintStore
 from fingerprints.wiring import engine_config, fingerprint_store
 from testsupport.commands import run_command
+from testsupport.duplicates import DuplicateFolders, write_duplicate_folders
 from testsupport.library import SongLibrary, write_library
 
 
@@ -19,6 +20,13 @@ def song_library(tmp_path_factory: pytest.TempPathFactory) -> SongLibrary:
     """Five tagged 30 s FLAC songs in a folder (all but the first with cover art), plus one song
     that stays out of the catalog."""
     return write_library(tmp_path_factory.mktemp("library"))
+
+
+@pytest.fixture(scope="session")
+def duplicate_folders(tmp_path_factory: pytest.TempPathFactory) -> DuplicateFolders:
+    """Synthetic songs and copies, an excerpt, an edit and a fast copy of some, and songs
+    that share a short sample (``testsupport.duplicates``)."""
+    return write_duplicate_folders(tmp_path_factory.mktemp("duplicates"))
 
 
 @pytest.fixture

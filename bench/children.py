@@ -41,6 +41,14 @@ class ChildRun:
     cpu_seconds: float
     peak_rss_bytes: int
 
+    def figures(self) -> dict[str, float]:
+        """Wall and CPU seconds and peak MiB, rounded, as the results files keep them."""
+        return {
+            "wall_seconds": round(self.wall_seconds, 1),
+            "cpu_seconds": round(self.cpu_seconds, 1),
+            "peak_memory_mib": round(self.peak_rss_bytes / MIB, 1),
+        }
+
 
 @dataclass(frozen=True)
 class TimedLine:

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import soundfile as sf
 
-from bench.children import MIB, ChildRun, run_child
+from bench.children import run_child
 from bench.common import (
     REPO_ROOT,
     RESULTS_DIR,
@@ -130,7 +130,7 @@ def _run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "seed": args.seed,
         "settings": asdict(settings),
         "split": {"indexed": len(split.indexed), "held_out": len(split.held_out)},
-        "indexing": _child_figures(indexing),
+        "indexing": indexing.figures(),
         "notes": notes,
         "mixes": mixes,
         "long": long,
@@ -180,7 +180,7 @@ def _timelines(
         "details": details,
         "files": len(files),
         "audio_hours": audio_seconds / 3600,
-        "child": _child_figures(run),
+        "child": run.figures(),
         "realtime_one_core": audio_seconds / run.cpu_seconds,
         "overall": Judgement.total(every).figures(),
         "by_format": {name: Judgement.total(parts).figures() for name, parts in judged.items()},
@@ -226,14 +226,6 @@ def _long_recording(
                 out.write(samples)
                 written += len(samples)
     return path, truth
-
-
-def _child_figures(run: ChildRun) -> dict[str, float]:
-    return {
-        "wall_seconds": round(run.wall_seconds, 1),
-        "cpu_seconds": round(run.cpu_seconds, 1),
-        "peak_memory_mib": round(run.peak_rss_bytes / MIB, 1),
-    }
 
 
 def _markdown(results: dict[str, Any]) -> str:

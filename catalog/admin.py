@@ -15,9 +15,10 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Count, ForeignKey, QuerySet
 from django.http import HttpRequest
 
+from .duplicates_admin import DuplicateAdmin
 from .forms import SongForm
 from .indexing import Indexer, Status
-from .models import Album, Artist, Song
+from .models import Album, Artist, Duplicate, Song
 from .timecodes import clock
 
 if TYPE_CHECKING:
@@ -178,6 +179,8 @@ class SongAdmin(SongDurationColumn, admin.ModelAdmin):
                 f"“{obj}”: {obj.fingerprint_count:,} fingerprints "
                 f"from {self.duration(obj)} of audio.",
             )
+        for note in form.shared_audio:
+            self.message_user(request, f"“{obj}” is saved, but {note}.", messages.WARNING)
 
     @admin.action(description="Re-index selected songs")
     def reindex_selected(self, request: HttpRequest, queryset: QuerySet[Song]) -> None:
@@ -198,3 +201,6 @@ class SongAdmin(SongDurationColumn, admin.ModelAdmin):
                 )
         level = messages.SUCCESS if reindexed == len(songs) else messages.WARNING
         self.message_user(request, f"{reindexed} of {len(songs)} song(s) re-indexed.", level)
+
+
+admin.site.register(Duplicate, DuplicateAdmin)

@@ -15,6 +15,8 @@ from django.http import QueryDict
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
 
+from recognition.duplicate_search import shared_audio_notes
+
 from .indexing import AnalysedFile, FileReport, Indexer
 from .models import Song
 from .tags import SongTags
@@ -59,8 +61,10 @@ class SongForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in _FROM_TAGS:
             self.fields[name].required = False
-        self.indexer = Indexer.from_settings()
+        self.indexer = Indexer.from_settings(shared_audio=shared_audio_notes)
         self.analysed: AnalysedFile | None = None
+        #: What the song saved shares with other songs of the catalog (``FileReport.shared``).
+        self.shared_audio: tuple[str, ...] = ()
         token = self.data.get(self.add_prefix("kept_file")) if self.is_bound else None
         self.pending = pending_upload(token) if token else None
         self._say_kept()
@@ -146,7 +150,7 @@ class SongForm(forms.ModelForm):
         previous_file = song.source_path
         tags = self._entered_over(self.analysed.tags)
         with discarded_on_error(self.analysed.path):
-            self.indexer.commit(song, self.analysed, tags=tags)
+            self.shared_audio = self.indexer.commit(song, self.analysed, tags=tags).shared
         if previous_file:
             transaction.on_commit(partial(discard_kept, previous_file), using=DEFAULT_DB_ALIAS)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
-from collections.abc import Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from enum import Enum
@@ -23,6 +23,7 @@ from django.utils import timezone
 from fingerprints import killpoints
 from fingerprints.config import EngineConfig
 from fingerprints.errors import AudioError
+from fingerprints.hashes import Hashes
 from fingerprints.pipeline import Analysis, analyse_song
 from fingerprints.store import Fingerprinted, FingerprintStore, Staged
 from fingerprints.wiring import engine_config, fingerprint_store
@@ -49,6 +50,11 @@ AUDIO_EXTENSIONS = frozenset(
     {".wav", ".wave", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".m4a", ".aac", ".mp4", ".webm"}
     | {".aif", ".aiff", ".wma", ".mka"}
 )
+
+
+#: Given a song just indexed (its id and hashes), the store and the config: a line for each
+#: other song of the catalog that holds its audio (``recognition.duplicate_search``).
+SharedAudioNotes = Callable[[int, Hashes, FingerprintStore, EngineConfig], list[str]]
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,9 @@ class FileReport:
     song: Song | None = None
     duration_seconds: float = 0.0
     fingerprints: int = 0
+    #: For a file indexed by an Indexer given ``shared_audio``: a line for each other song of
+    #: the catalog that holds its audio (the song is indexed all the same).
+    shared: tuple[str, ...] = ()
 
 
 class DiskFull(Exception):
@@ -163,15 +172,22 @@ def _analyse_pending(
 class Indexer:
     """Writes analysed files into the catalog and the fingerprint store."""
 
-    def __init__(self, store: FingerprintStore, config: EngineConfig) -> None:
+    def __init__(
+        self,
+        store: FingerprintStore,
+        config: EngineConfig,
+        shared_audio: SharedAudioNotes | None = None,
+    ) -> None:
         self.store = store
         self.config = config
+        self.shared_audio = shared_audio
 
     @classmethod
-    def from_settings(cls) -> Indexer:
-        """An Indexer on the engine config and fingerprint store that Django settings name."""
+    def from_settings(cls, shared_audio: SharedAudioNotes | None = None) -> Indexer:
+        """An Indexer on the engine config and fingerprint store that Django settings name;
+        with ``shared_audio``, each song committed is checked against the rest."""
         config = engine_config()
-        return cls(fingerprint_store(), config)
+        return cls(fingerprint_store(), config, shared_audio)
 
     def plan(self, paths: Sequence[Path], *, reindex: bool = False) -> Plan:
         """Find the audio files under ``paths`` and settle those that need no fingerprinting."""
@@ -355,7 +371,20 @@ class Indexer:
             song=song,
             duration_seconds=analysed.analysis.duration_seconds,
             fingerprints=song.fingerprint_count,
+            shared=self._shared_audio_of(song, analysed),
         )
+
+    def _shared_audio_of(self, song: Song, analysed: AnalysedFile) -> tuple[str, ...]:
+        """What ``shared_audio`` says of a song committed; a check that fails is said too,
+        since the song is stored whatever it finds."""
+        if self.shared_audio is None:
+            return ()
+        try:
+            return tuple(
+                self.shared_audio(song.pk, analysed.analysis.hashes, self.store, self.config)
+            )
+        except Exception as error:  # the song is stored: the check must not say otherwise
+            return (f"not checked for audio other songs hold ({describe(error)})",)
 
     def _promote(self, generation: int, song_id: int) -> None:
         killpoints.reached("catalog-committed")

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.db import models
 from django.db.models import Q
+
+from .timecodes import clock
 
 
 class Artist(models.Model):
@@ -81,3 +85,53 @@ class Song(models.Model):
     def cover_version(self) -> str:
         """What names this song's current cover in its URL; "" without one."""
         return self.cover.removesuffix(".jpg")
+
+
+class DuplicateSearch(models.Model):
+    """A search of the whole catalog for songs that share audio (``manage.py
+    find_duplicates``); only the last one is kept, and the admin lists its pairs."""
+
+    finished_at = models.DateTimeField()
+    songs_searched = models.PositiveIntegerField()
+    elapsed_seconds = models.FloatField()
+
+    class Meta:
+        ordering = ["-finished_at"]
+        verbose_name_plural = "duplicate searches"
+
+    def __str__(self) -> str:
+        return f"search of {self.songs_searched} song(s) finished {self.finished_at:%Y-%m-%d %H:%M}"
+
+
+class Duplicate(models.Model):
+    """Two songs that hold the same audio, as the last ``DuplicateSearch`` found them."""
+
+    search = models.ForeignKey(DuplicateSearch, on_delete=models.CASCADE, related_name="pairs")
+    song_a = models.ForeignKey(Song, on_delete=models.CASCADE, related_name="+")
+    song_b = models.ForeignKey(Song, on_delete=models.CASCADE, related_name="+")
+    #: How many times as fast B plays A (1.03: 3 % fast).
+    speed = models.FloatField(default=1.0)
+    #: The share of A's fingerprints over the ranges that line up in B, from 0 to 1.
+    strength = models.FloatField()
+    shared_seconds = models.FloatField()
+    #: ``[{"a_from_seconds", "a_to_seconds", "b_from_seconds", "b_to_seconds"}, ...]``.
+    ranges = models.JSONField()
+
+    class Meta:
+        ordering = ["-strength", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.song_a} and {self.song_b}"
+
+    def range_texts(self) -> list[str]:
+        """A line per range, as ``range_text`` says it, A and B this pair's songs' ids."""
+        a, b = f"song {self.song_a_id}", f"song {self.song_b_id}"
+        return [range_text(shared, a, b) for shared in self.ranges]
+
+
+def range_text(shared: Mapping[str, float], a: str = "A", b: str = "B") -> str:
+    """``0:12–1:30 of A is 0:00–1:18 of B``, from a range of ``Duplicate.ranges``."""
+    return (
+        f"{clock(shared['a_from_seconds'])}–{clock(shared['a_to_seconds'])} of {a} is "
+        f"{clock(shared['b_from_seconds'])}–{clock(shared['b_to_seconds'])} of {b}"
+    )

@@ -218,6 +218,45 @@ class EngineConfig:
     #: parts first); what a recording costs grows with its length in time, not in memory.
     max_timeline_seconds: float = 6 * 3600.0
 
+    # --- Duplicates in the library (``recognition.overlaps``, ``recognition.duplicates``) -
+    #: Two songs share audio only where one's pairs line up in the other at one offset,
+    #: advancing together, for at least this many seconds: a drum sample, a loop or a chord
+    #: two productions share lines up for a moment or a bar or two (a few seconds, under
+    #: other parts), while a copy, an edit or a medley's excerpt shares at least a verse.
+    duplicate_min_seconds: float = 10.0
+    #: A song is read against another in slices this long (seconds), each voting for its own
+    #: best offset: short enough that a cut is placed within one, long enough to hold the
+    #: votes of a copy a low bit rate thinned.
+    duplicate_slice_seconds: float = 2.0
+    #: A slice hears the other song at its best offset with at least this many aligned
+    #: votes: a slice of a copy holds tens, chance piles up two or three.
+    duplicate_min_slice_votes: int = 6
+    #: Slices that agree make one range across up to this many seconds of slices that do not
+    #: (a passage a codec mangled, a fill the edit replaced); a cut moves the offset, and the
+    #: slices after it start another range.
+    duplicate_max_gap_seconds: float = 6.0
+    #: Slices agree when their offsets are at most this many frames apart: a copy at a speed
+    #: between the steps searched drifts by a frame or two a slice.
+    duplicate_drift_frames: int = 3
+    #: A range is dropped when this share of its stretch of each song lies within stretches
+    #: stronger ranges already share: it is a passage both play more than once (a chorus, a
+    #: loop) lining up again at another offset, nothing more shared.
+    duplicate_covered_share: float = 0.8
+    #: Speeds a copy may play at (1.03: 3 % fast, tempo and pitch together), tried by moving
+    #: the stored pairs of the slower song (``fingerprints.hashes.hashes_of_copy``); hashes
+    #: survive a speed error of about half a percent, hence the 1 % steps.
+    duplicate_speed_search: tuple[float, ...] = (1.01, 1.02, 1.03, 1.04, 1.05)
+    #: A song's hashes held by at most this many songs nominate the songs it may share audio
+    #: with: a copy shares thousands of them, and fetching the common ones from every song is
+    #: what would make the search slow on a big library. See docs/tuning.md#duplicates.
+    duplicate_rare_hash_songs: int = 8
+    #: Songs nominated at each speed (the most votes at one offset first), each then read
+    #: against the song with all of its hashes; a medley holds a handful of tracks.
+    duplicate_candidate_songs: int = 8
+    #: Fewest votes at one offset of the rare hashes for a song to be nominated: a copy
+    #: of ten seconds at a low bit rate collects about a hundred.
+    duplicate_min_votes: int = 20
+
     # --- Input limits -----------------------------------------------------------------------
     #: A query is recognised from its first this-many seconds; the rest is not decoded.
     max_query_seconds: float = 30.0
@@ -270,6 +309,10 @@ class EngineConfig:
                 "timeline_min_windows must be at least 1 and "
                 "timeline_offset_tolerance_seconds positive"
             )
+        if not 0 < self.duplicate_slice_seconds <= self.duplicate_min_seconds:
+            raise ValueError("need 0 < duplicate_slice_seconds <= duplicate_min_seconds")
+        if min(self.duplicate_rare_hash_songs, self.duplicate_candidate_songs) < 2:
+            raise ValueError("duplicate_rare_hash_songs and duplicate_candidate_songs must be >= 2")
         if (
             self.query_peaks_per_second < self.index_peaks_per_second
             or self.query_fan_out < self.index_fan_out

@@ -248,3 +248,27 @@ def _in_target_zone(
         delta_frames <= config.target_max_frames
     )
     return in_time & (np.abs(delta_bins) <= config.target_max_bins)
+
+
+def hashes_of_copy(hashes: Hashes, speed: float, config: EngineConfig) -> Hashes:
+    """A song's stored ``hashes`` as a copy of it played ``speed`` times as fast (tempo and
+    pitch together) would hold them: each pair's two peaks earlier by ``speed`` in time and
+    higher by it in frequency, rounded to frames and bins, their level step kept.
+
+    The peaks come from the hash itself (its anchor frame and bin, and the target's distance
+    from them), so no audio is needed; rounding loses part of the pairs, as it does for
+    :func:`hashes_at_speeds`. Pairs moved out of the target zone or the hash's bins are
+    dropped.
+    """
+    anchor_bins, delta_bins, delta_frames, steps = unpack(hashes.values.astype(np.int64), config)
+    frames = hashes.frames.astype(np.int64)
+    moved_frames = np.round(frames / speed).astype(np.int64)
+    moved_delta_frames = np.round((frames + delta_frames) / speed).astype(np.int64) - moved_frames
+    moved_bins = np.round(anchor_bins * speed).astype(np.int64)
+    moved_delta_bins = np.round((anchor_bins + delta_bins) * speed).astype(np.int64) - moved_bins
+    kept = _in_target_zone(moved_delta_frames, moved_delta_bins, config)
+    kept &= moved_bins < (1 << config.anchor_bin_bits)
+    values = pack(
+        moved_bins[kept], moved_delta_bins[kept], moved_delta_frames[kept], steps[kept], config
+    )
+    return Hashes(values, moved_frames[kept].astype(np.int32))

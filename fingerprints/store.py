@@ -264,6 +264,23 @@ class FingerprintStore(ABC):
         """Every stored occurrence of the hashes among ``hash_values`` (only in the songs among
         ``song_ids``, if given), in one SQL statement."""
 
+    def song_hashes(self, song_id: int) -> Hashes:
+        """Song ``song_id``'s live fingerprints, its distinct (hash, frame) pairs in hash order;
+        none for a song the store does not hold.
+
+        Two statements: the song's hash set from ``fingerprinted_song``, then ``lookup`` of
+        those hashes in that song alone, a primary-key seek per (hash, song), since
+        ``song_hash`` has no index by song.
+        """
+        with self._cursor() as cursor:
+            cursor.execute("SELECT hash_set FROM fingerprinted_song WHERE song_id = %s", [song_id])
+            found = cursor.fetchone()
+        if found is None:
+            return Hashes(np.zeros(0, np.int64), np.zeros(0, np.int32))
+        stored = self.lookup(_decode_hash_set(bytes(found[0])), np.array([song_id]))
+        order = np.lexsort((stored.frames, stored.hashes))
+        return Hashes(stored.hashes[order], stored.frames[order].astype(np.int32))
+
     @abstractmethod
     def song_counts(self, hash_values: np.ndarray) -> np.ndarray:
         """How many songs hold each of ``hash_values`` (int64, in their order, 0 for a hash

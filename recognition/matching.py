@@ -111,6 +111,24 @@ def candidates(votes: Tally, limit: int | None = None) -> list[Candidate]:
     ]
 
 
+def offset_peaks(votes: Tally, least: int, apart_frames: int) -> list[Candidate]:
+    """Every (song, offset) with at least ``least`` votes that is the strongest within
+    ``apart_frames`` of itself in its song (the earlier among equals): each place a song
+    lines up, where ``candidates`` gives only its best."""
+    strong = np.flatnonzero(votes.windowed >= least)
+    order = strong[np.lexsort((strong, -votes.windowed[strong]))]
+    taken: set[int] = set()
+    peaks = []
+    for index in order.tolist():
+        key = int(votes.keys[index])
+        if any(key + step in taken for step in range(-apart_frames, apart_frames + 1)):
+            continue
+        taken.add(key)
+        offset = (key & 0xFFFFFFFF) - _OFFSET_BIAS
+        peaks.append(Candidate(key >> _SONG_SHIFT, int(votes.windowed[index]), offset))
+    return peaks
+
+
 def _best_per_song(votes: Tally) -> np.ndarray:
     """Indices into ``votes`` of each song's best offset (its earliest among equals), the
     strongest first and ties to the lower song id."""
@@ -146,7 +164,7 @@ def strongest_by_group(
     """The most votes any song's best offset collects from each group's hits alone, for
     hits of several query variants looked up together (``groups``: the variant of each hit,
     in ``range(group_count)``)."""
-    votes = tally(_by_group(hits, groups, group_count), tolerance_frames)
+    votes = tally(by_group(hits, groups, group_count), tolerance_frames)
     strength = np.zeros(group_count, np.int64)
     np.maximum.at(strength, (votes.keys >> _SONG_SHIFT) % group_count, votes.windowed)
     return strength
@@ -158,7 +176,7 @@ def leading_songs(
     """The distinct ids of the ``per_group`` songs whose best offset collects the most votes
     from each group's hits (``groups`` as for :func:`strongest_by_group`), ties to the lower
     id."""
-    votes = tally(_by_group(hits, groups, group_count), tolerance_frames)
+    votes = tally(by_group(hits, groups, group_count), tolerance_frames)
     grouped_ids = votes.keys[_best_per_song(votes)] >> _SONG_SHIFT
     group_of = grouped_ids % group_count
     order = np.argsort(group_of, kind="stable")
@@ -168,7 +186,7 @@ def leading_songs(
     return np.unique(grouped_ids[place < per_group] // group_count)
 
 
-def _by_group(hits: Hits, groups: np.ndarray, group_count: int) -> Hits:
+def by_group(hits: Hits, groups: np.ndarray, group_count: int) -> Hits:
     """``hits`` with each song id standing for (song, group): votes of different groups never
     meet."""
     return Hits(

@@ -1,15 +1,17 @@
 """The admin pages Kazoom templates, in a real browser on a desktop and a phone: its name in the
 header, a song's change page with its player, the delete confirmation that says the
-fingerprints go too; axe-core finds no serious or critical violation; screenshots in
-test-artifacts/."""
+fingerprints go too, the list of duplicates; axe-core finds no serious or critical violation;
+screenshots in test-artifacts/."""
 
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
 
-from catalog.models import Song
+from catalog.models import Duplicate, Song
 from testsupport.browser import OpenPage, assert_accessible_and_shot, signed_in_admin
+from testsupport.commands import run_command
+from testsupport.duplicates import DuplicateFolders
 from testsupport.library import BOTH_DATABASES, SongLibrary
 
 pytestmark = pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)
@@ -37,3 +39,25 @@ def test_a_song_s_change_page_plays_it_and_deleting_it_warns_of_its_fingerprints
     page.get_by_role("button", name="Yes, I’m sure").click()
     expect(page.locator(".messagelist")).to_contain_text("deleted successfully")
     assert not Song.objects.filter(pk=song.pk).exists()
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_the_duplicates_page_lists_the_last_search_and_links_both_songs(
+    viewport: str, open_page: OpenPage, duplicate_folders: DuplicateFolders
+) -> None:
+    folders = duplicate_folders
+    for folder in (folders.originals, folders.copies):
+        assert run_command("index_songs", str(folder)).exit_code == 0
+    assert run_command("find_duplicates").exit_code == 0
+    page = signed_in_admin(open_page, viewport)
+
+    page.goto("/admin/")
+    page.get_by_role("link", name="Duplicates").click()
+
+    expect(page.locator("#last-search")).to_contain_text("11 songs searched")
+    expect(page.locator("#result_list tbody tr")).to_have_count(len(folders.duplicates))
+    assert_accessible_and_shot(page, "admin-duplicates", viewport)
+    first = Duplicate.objects.first()
+    assert first is not None
+    page.locator(f'a[href="/admin/catalog/song/{first.song_a_id}/change/"]').first.click()
+    expect(page.locator("#id_title")).to_have_value(first.song_a.title)

@@ -15,6 +15,7 @@ from tqdm import tqdm
 from catalog.indexing import DiskFull, FileReport, Indexer, Status
 from catalog.models import Song
 from catalog.storage_errors import describe
+from recognition.duplicate_search import shared_audio_notes
 
 
 class Command(BaseCommand):
@@ -38,7 +39,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        indexer = Indexer.from_settings()
+        indexer = Indexer.from_settings(shared_audio=shared_audio_notes)
         settled = indexer.settle()
         if settled:
             self.stdout.write(f"settled: {settled}")
@@ -101,6 +102,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{report.status.value}: {report.path}: {report.message}")
         else:
             self.stdout.write(f"{report.status.value}: {report.path}")
+        for note in report.shared:
+            self.stdout.write(f"  {note}; indexed all the same")
 
     def _summarise(self, totals: _Totals, seconds: float) -> None:
         speed = totals.audio_seconds / seconds if seconds > 0 else 0.0
@@ -109,6 +112,7 @@ class Command(BaseCommand):
             f"{totals.audio_seconds / 3600:.2f} h of audio, "
             f"{totals.fingerprints:,} fingerprints in {seconds:.1f} s ({speed:.0f}× real time); "
             f"{totals.files[Status.SKIPPED]} skipped, {totals.files[Status.FAILED]} failed"
+            + (f"; {totals.sharing} hold audio other songs hold" if totals.sharing else "")
         )
         if totals.stopped:
             raise CommandError("the run stopped before every file was tried")
@@ -124,6 +128,8 @@ class _Totals:
     files: Counter[Status] = field(default_factory=Counter)
     audio_seconds: float = 0.0
     fingerprints: int = 0
+    #: Songs indexed whose audio other songs of the catalog hold.
+    sharing: int = 0
     #: Whether the run stopped before trying every file (a full disk, a database gone).
     stopped: bool = False
 
@@ -132,6 +138,7 @@ class _Totals:
         if report.status is Status.INDEXED:
             self.audio_seconds += report.duration_seconds
             self.fingerprints += report.fingerprints
+            self.sharing += bool(report.shared)
 
 
 class _AsWritten:
