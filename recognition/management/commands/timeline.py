@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +11,9 @@ from tqdm import tqdm
 
 from catalog.timecodes import clock
 from fingerprints.wiring import engine_config, fingerprint_store
-from recognition.presenters import timeline_json
 from recognition.refusals import report_refusal
-from recognition.services import Timeline, recognize_timeline
+from recognition.services import Timeline
+from recognition.timeline_files import timeline_of_file
 
 #: Recordings at least this long (seconds, as declared) get a progress bar.
 PROGRESS_FROM_SECONDS = 120.0
@@ -32,28 +31,24 @@ class Command(BaseCommand):
         store = fingerprint_store()
         failed = 0
         for path in options["files"]:
-            started = time.perf_counter()
-            try:
-                with _ProgressBar(path, self.stderr) as bar:
-                    result = recognize_timeline(
-                        path, store=store, config=config, on_progress=bar.update
-                    )
-            except Exception as error:  # one recording's failure must not stop the others
+            with _ProgressBar(path, self.stderr) as bar:
+                done = timeline_of_file(
+                    path, str(path), store=store, config=config, on_progress=bar.update
+                )
+            if done.error is not None:
                 failed += 1
-                elapsed_ms = (time.perf_counter() - started) * 1000
                 report_refusal(
-                    error,
+                    done.error,
                     path,
-                    elapsed_ms,
+                    done.body["elapsed_ms"],
                     stdout=self.stdout,
                     stderr=self.stderr,
                     as_json=options["json"],
                 )
-                continue
-            if options["json"]:
-                self.stdout.write(json.dumps({"path": str(path), **timeline_json(result)}))
-            else:
-                self.stdout.write("\n".join(_lines(path, result)))
+            elif options["json"]:
+                self.stdout.write(json.dumps(done.body))
+            elif done.timeline is not None:
+                self.stdout.write("\n".join(_lines(path, done.timeline)))
         if failed:
             raise CommandError(f"{failed} file(s) could not be read")
 
