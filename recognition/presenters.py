@@ -73,6 +73,9 @@ ERROR_HEADLINES = {
     "missing_file": "No audio received",
     "server_error": "Something went wrong on our side",
     "rate_limited": "Too many recognitions",
+    "length_required": "Kazoom needs the upload's length",
+    "unavailable": "Kazoom can't take that right now",
+    "interrupted": "The timeline could not be finished",
 }
 #: What to try next, per refusal.
 ERROR_HINTS = {

@@ -25,6 +25,7 @@ from django_tasks.signals import task_finished
 
 from fingerprints.config import EngineConfig
 from fingerprints.store import FingerprintStore
+from fingerprints.windows import open_recording
 from fingerprints.wiring import engine_config, fingerprint_store
 from kazoom_site.worker import STOPPING
 
@@ -46,12 +47,14 @@ class JobInterrupted(BaseException):
     passes through the handlers of a recording's failures."""
 
 
-def submit_timeline(upload: UploadedFile) -> TimelineJob:
-    """Keep ``upload`` for a new job and queue it; the job, queued."""
+def submit_timeline(upload: UploadedFile, *, config: EngineConfig) -> TimelineJob:
+    """Keep ``upload`` for a new job and queue it; the job, queued. Raises AudioError, with
+    nothing kept, when its header shows it cannot be used (decoding nothing)."""
     job = TimelineJob(file_name=(upload.name or "")[:255])
     path = job.upload_path()
     _keep(upload, path)
     try:
+        job.total_seconds = open_recording(path, config).declared_seconds
         with transaction.atomic():
             job.save()
             _enqueue(job)
@@ -59,6 +62,11 @@ def submit_timeline(upload: UploadedFile) -> TimelineJob:
         path.unlink(missing_ok=True)
         raise
     return job
+
+
+def find_job(public_id: str) -> TimelineJob | None:
+    """The job of that id in its URL; None for none."""
+    return TimelineJob.objects.filter(public_id=public_id).first()
 
 
 def _keep(upload: UploadedFile, path: Path) -> None:

@@ -20,8 +20,10 @@ from .mixes import Excerpt, Played, mix
 
 _SUBMIT = """
 from django.core.files.uploadedfile import SimpleUploadedFile
+from fingerprints.wiring import engine_config
 from recognition.timeline_jobs import submit_timeline
-print(submit_timeline(SimpleUploadedFile({name!r}, open({path!r}, "rb").read())).public_id)
+upload = SimpleUploadedFile({name!r}, open({path!r}, "rb").read())
+print(submit_timeline(upload, config=engine_config()).public_id)
 """
 
 

@@ -8,16 +8,19 @@ import json
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tasks import TaskResultStatus
 from django_tasks.signals import task_finished
 from django_tasks_db.models import DBTaskResult
 
 from fingerprints.config import EngineConfig
+from fingerprints.errors import NotAudio
 from fingerprints.store import FingerprintStore
 from recognition.models import TimelineJob
 from recognition.timeline_jobs import JobInterrupted, run_job, submit_timeline
 from testsupport.commands import run_command
+from testsupport.hostile import wav_bytes
 from testsupport.library import BOTH_DATABASES, SongLibrary
 from testsupport.timeline_jobs import write_mix
 
@@ -34,12 +37,12 @@ def _never() -> bool:
     return False
 
 
-def test_a_submitted_job_waits_under_its_own_name_and_is_queued(tmp_path: Path) -> None:
-    job = submit_timeline(SimpleUploadedFile("../../etc/passwd", b"some bytes"))
+def test_a_submitted_job_waits_under_its_own_name_and_is_queued(config: EngineConfig) -> None:
+    job = submit_timeline(SimpleUploadedFile("../../etc/passwd", wav_bytes()), config=config)
 
     assert job.status == Status.QUEUED
     assert job.file_name == "passwd"
-    assert job.upload_path().read_bytes() == b"some bytes"
+    assert job.upload_path().read_bytes() == wav_bytes()
     assert job.upload_path().name == f"{job.public_id}.upload"
     assert len(job.public_id) == 22 and str(job.pk) not in job.public_id
     task = DBTaskResult.objects.get(pk=job.task_id)
@@ -51,7 +54,7 @@ def test_a_job_run_gets_the_command_s_result_and_its_recording_goes(
     indexed: SongLibrary, tmp_path: Path, store: FingerprintStore, config: EngineConfig
 ) -> None:
     write_mix(indexed, tmp_path / "set.wav")
-    job = submit_timeline(_upload(tmp_path / "set.wav", "set.wav"))
+    job = submit_timeline(_upload(tmp_path / "set.wav", "set.wav"), config=config)
 
     run_job(job.pk, store=store, config=config, stopping=_never)
 
@@ -66,17 +69,27 @@ def test_a_job_run_gets_the_command_s_result_and_its_recording_goes(
     assert not job.upload_path().exists()
 
 
-def test_a_recording_that_cannot_be_used_fails_with_its_code(
+def test_a_file_that_is_not_audio_is_refused_and_nothing_is_kept(config: EngineConfig) -> None:
+    with pytest.raises(NotAudio):
+        submit_timeline(SimpleUploadedFile("notes.mp3", b"not sounds " * 100), config=config)
+
+    assert not TimelineJob.objects.exists()
+    assert not DBTaskResult.objects.exists()
+    assert list(Path(settings.KAZOOM_TIMELINE_UPLOADS_DIR).iterdir()) == []
+
+
+def test_a_recording_that_fails_once_decoded_fails_with_its_code(
     indexed: SongLibrary, store: FingerprintStore, config: EngineConfig
 ) -> None:
-    job = submit_timeline(SimpleUploadedFile("notes.mp3", b"these are not sounds " * 100))
+    too_short = SimpleUploadedFile("blip.wav", wav_bytes(data=b"\0" * 2000))
+    job = submit_timeline(too_short, config=config)
 
     run_job(job.pk, store=store, config=config, stopping=_never)
 
     job.refresh_from_db()
-    assert (job.status, job.error_code) == (Status.FAILED, "not_audio")
-    assert job.error_message == "not a recognised audio file"
-    assert job.result is None
+    assert (job.status, job.error_code) == (Status.FAILED, "too_short")
+    assert "at least 1 s is needed" in job.error_message
+    assert job.result is None and job.finished_at is not None
     assert not job.upload_path().exists()
 
 
@@ -84,7 +97,7 @@ def test_a_job_stopped_goes_back_on_the_queue_under_a_new_task(
     indexed: SongLibrary, tmp_path: Path, store: FingerprintStore, config: EngineConfig
 ) -> None:
     write_mix(indexed, tmp_path / "set.wav")
-    job = submit_timeline(_upload(tmp_path / "set.wav"))
+    job = submit_timeline(_upload(tmp_path / "set.wav"), config=config)
     first_task = job.task_id
 
     with pytest.raises(JobInterrupted):
@@ -100,7 +113,7 @@ def test_a_job_stopped_goes_back_on_the_queue_under_a_new_task(
 def test_a_job_that_ended_is_left_as_it_is(
     indexed: SongLibrary, store: FingerprintStore, config: EngineConfig
 ) -> None:
-    job = submit_timeline(SimpleUploadedFile("notes.mp3", b"no"))
+    job = submit_timeline(SimpleUploadedFile("set.wav", wav_bytes()), config=config)
     TimelineJob.objects.filter(pk=job.pk).update(status=Status.FAILED, error_code="interrupted")
 
     run_job(job.pk, store=store, config=config, stopping=_never)
@@ -109,9 +122,9 @@ def test_a_job_that_ended_is_left_as_it_is(
     assert (job.status, job.error_code) == (Status.FAILED, "interrupted")
 
 
-def test_the_job_of_a_task_that_failed_is_reported_failed() -> None:
-    job = submit_timeline(SimpleUploadedFile("set.wav", b"bytes"))
-    other = submit_timeline(SimpleUploadedFile("other.wav", b"bytes"))
+def test_the_job_of_a_task_that_failed_is_reported_failed(config: EngineConfig) -> None:
+    job = submit_timeline(SimpleUploadedFile("set.wav", wav_bytes()), config=config)
+    other = submit_timeline(SimpleUploadedFile("other.wav", wav_bytes()), config=config)
     task = DBTaskResult.objects.get(pk=job.task_id)
     task.set_failed(RuntimeError("the worker fell over"))
 
