@@ -37,8 +37,7 @@ Status = TimelineJob.Status
 #: Progress is written at most this often (seconds): a window takes milliseconds.
 PROGRESS_EVERY_SECONDS = 0.5
 INTERRUPTED_MESSAGE = (
-    "The worker stopped before the timeline was finished (it was killed or failed): "
-    "send the recording again."
+    "The worker stopped before the timeline was finished: it was killed, or it failed."
 )
 
 

@@ -47,7 +47,7 @@ from .intake import (
     recognize_clip,
 )
 from .listing import Sort, column_heads, find_songs
-from .presenters import error_card, recognition_json, result_card
+from .presenters import TIMELINE_HINTS, error_card, recognition_json, result_card
 from .ranges import ByteRange, Unsatisfiable, requested_range
 from .sharing import shared_recognition
 from .song_audio import AudioRefused, FilePart, song_audio
@@ -333,7 +333,7 @@ def _timeline_form(request: HttpRequest, rejection: ClipRejected | None = None) 
     }
     if rejection is None:
         return render(request, "recognition/timeline.html", context)
-    context |= error_card(rejection)
+    context |= error_card(rejection, hints=TIMELINE_HINTS)
     response = render(request, "recognition/timeline.html", context, status=rejection.status)
     for name, value in rejection.headers.items():
         response[name] = value
@@ -352,7 +352,8 @@ def timeline_job(request: HtmxHttpRequest, job_id: str) -> HttpResponse:
     if job.status == TimelineJob.Status.DONE and job.result is not None:
         context |= {"picture": timeline_picture(job.result), "rows": table_rows(job.result)}
     if job.status == TimelineJob.Status.FAILED:
-        context |= error_card(ClipRejected(job.error_code, job.error_message, 400))
+        failure = ClipRejected(job.error_code, job.error_message, 400)
+        context |= error_card(failure, hints=TIMELINE_HINTS)
     template = "recognition/_timeline_job.html" if request.htmx else "recognition/timeline_job.html"
     return render(request, template, context)
 

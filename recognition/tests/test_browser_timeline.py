@@ -1,7 +1,7 @@
 """A long recording on the timeline page, in a real browser on a desktop and a phone: a mix
 of three indexed songs with a gap is uploaded, its job's page shows it waiting, then the
 worker's progress, then the timeline, whose bars link to the songs; a recording that is not
-audio gets its card, in both DEBUG modes. Every state passes axe and the
+audio, or over the limit, gets its card, in both DEBUG modes. Every state passes axe and the
 Content-Security-Policy."""
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from kazoom_site.worker import worker_id
 from recognition import timeline_jobs
 from testsupport.badfiles import text_renamed_mp3
 from testsupport.browser import OpenPage, assert_accessible_and_shot
+from testsupport.hostile import wav_bytes
 from testsupport.library import BOTH_DATABASES, SongLibrary
 from testsupport.timeline_jobs import write_mix
 
@@ -173,3 +174,26 @@ def test_a_recording_that_is_not_audio_gets_its_card(
     assert_accessible_and_shot(
         page, f"timeline-not-audio-{'debug' if debug else 'plain'}", viewport
     )
+
+
+@pytest.mark.parametrize("debug", [True, False], ids=["DEBUG on", "DEBUG off"])
+def test_a_recording_over_the_limit_gets_its_card(
+    debug: bool,
+    open_page: OpenPage,
+    tmp_path: Path,
+    settings,  # noqa: ANN001
+) -> None:
+    settings.DEBUG = debug
+    settings.KAZOOM_TIMELINE_MAX_UPLOAD_BYTES = 1024 * 1024
+    (tmp_path / "big.wav").write_bytes(wav_bytes(data=b"\0" * (8 * 1024 * 1024)))
+    page = open_page()
+    page.goto("/timeline/")
+
+    page.set_input_files("#timeline-file", str(tmp_path / "big.wav"))
+    page.get_by_role("button", name="Make its timeline").click()
+
+    card = page.locator('article[data-code="too_big"]')
+    expect(card.locator("h2")).to_have_text("That file is too big")
+    expect(card).to_contain_text("recordings of up to 1.0\xa0MB are accepted")
+    expect(card.locator(".hint")).to_contain_text("six hours of MP3")
+    assert_accessible_and_shot(page, f"timeline-too-big-{'debug' if debug else 'plain'}", "desktop")

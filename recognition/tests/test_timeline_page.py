@@ -154,6 +154,7 @@ def test_a_failed_job_shows_its_card(client: Client, settings, debug: bool) -> N
     page = client.get(f"/timeline/{job.public_id}/").content.decode()
 
     assert 'data-code="interrupted"' in page and "The timeline could not be finished" in page
+    assert "The worker stopped." in page and "Send the recording again." in page
     assert POLLING not in page
 
 
@@ -215,6 +216,7 @@ def test_a_recording_over_the_limit_is_refused_before_it_is_read(
 
     assert status == 413
     assert 'data-code="too_big"' in page and "up to 97.7\xa0KB are accepted" in page
+    assert "six hours of MP3 at 128 kbit/s take 350 MB" in page
     assert not TimelineJob.objects.exists() and _kept() == []
     assert list(Path(settings.FILE_UPLOAD_TEMP_DIR).glob("*.upload")) == []
 
