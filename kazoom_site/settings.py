@@ -229,6 +229,10 @@ KAZOOM_PLAYBACK = env_choice("KAZOOM_PLAYBACK", "STAFF", ["STAFF", "EVERYONE"]).
 #: Largest recording accepted for a timeline (``/timeline/`` and ``POST /api/timeline``), in
 #: bytes, from ``KAZOOM_TIMELINE_MAX_UPLOAD_MB``.
 KAZOOM_TIMELINE_MAX_UPLOAD_BYTES = env_int("KAZOOM_TIMELINE_MAX_UPLOAD_MB", 500) * 1024 * 1024
+#: A running timeline job whose worker has written no progress for this many seconds is
+#: reported failed when it is looked at: its worker is gone. A worker writes it at least every
+#: few seconds (a window takes milliseconds, five minutes of peaks a few seconds).
+KAZOOM_TIMELINE_STALE_SECONDS = env_int("KAZOOM_TIMELINE_STALE_SECONDS", 120)
 #: Where the recordings of timeline jobs wait for the worker, under names the server makes;
 #: each goes when its job ends.
 KAZOOM_TIMELINE_UPLOADS_DIR = DATA_DIR / "timeline-uploads"

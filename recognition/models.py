@@ -111,6 +111,9 @@ class TimelineJob(models.Model):
     task_id = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    #: When the worker running it last wrote its progress: a running job whose worker has been
+    #: silent for ``KAZOOM_TIMELINE_STALE_SECONDS`` is taken for one whose worker is gone.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -5,7 +5,8 @@ recording goes once the job ends.
 
 A job whose worker is asked to stop goes back on the queue, to be done again from the start;
 one whose task failed without the job ending (its worker killed, or a failure outside the
-recording's own) is reported failed as ``interrupted``.
+recording's own) is reported failed as ``interrupted``, and so is a running job whose worker
+has written nothing for ``KAZOOM_TIMELINE_STALE_SECONDS`` when it is looked at.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.files.move import file_move_safe
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -64,8 +66,20 @@ def submit_timeline(upload: UploadedFile, *, config: EngineConfig) -> TimelineJo
 
 
 def find_job(public_id: str) -> TimelineJob | None:
-    """The job of that id in its URL; None for none."""
-    return TimelineJob.objects.filter(public_id=public_id).first()
+    """The job of that id in its URL, reported failed first if it is running but its worker
+    has been silent too long (gone, and no worker has started since to say so); None for
+    none."""
+    job = TimelineJob.objects.filter(public_id=public_id).first()
+    if job is not None and _stale(job):
+        _end(job, Status.FAILED, error_code="interrupted", error_message=INTERRUPTED_MESSAGE)
+    return job
+
+
+def _stale(job: TimelineJob) -> bool:
+    if job.status != Status.RUNNING or job.heartbeat_at is None:
+        return False
+    silent = timezone.now() - job.heartbeat_at
+    return silent.total_seconds() > settings.KAZOOM_TIMELINE_STALE_SECONDS
 
 
 def _keep(upload: UploadedFile, path: Path) -> None:
@@ -100,8 +114,9 @@ def run_job(
         job = TimelineJob.objects.filter(pk=job_pk, status=Status.QUEUED).first()
         if job is None:
             return
-        job.status, job.started_at = Status.RUNNING, timezone.now()
-        job.save(update_fields=["status", "started_at"])
+        job.status = Status.RUNNING
+        job.started_at = job.heartbeat_at = timezone.now()
+        job.save(update_fields=["status", "started_at", "heartbeat_at"])
     try:
         done = timeline_of_file(
             job.upload_path(),
@@ -137,7 +152,7 @@ class _ProgressWriter:
             return
         self._written_at = now
         TimelineJob.objects.filter(pk=self._job_pk).update(
-            done_seconds=done_seconds, total_seconds=declared_seconds
+            done_seconds=done_seconds, total_seconds=declared_seconds, heartbeat_at=timezone.now()
         )
 
 

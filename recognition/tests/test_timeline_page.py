@@ -8,12 +8,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 
 from catalog.models import Song
 from fingerprints.config import EngineConfig
@@ -93,6 +95,26 @@ def test_a_running_job_shows_how_far_it_has_got(client: Client) -> None:
     assert POLLING in text
     assert '<progress id="job-progress" max="600" value="125">' in text
     assert "00:02:05 of 00:10:00" in text
+
+
+def test_a_running_job_whose_worker_fell_silent_is_shown_failed(
+    client: Client,
+    settings,  # noqa: ANN001
+) -> None:
+    settings.KAZOOM_TIMELINE_STALE_SECONDS = 60
+    silent_since = timezone.now() - timedelta(seconds=61)
+    job = TimelineJob.objects.create(status="running", heartbeat_at=silent_since)
+    job.upload_path().write_bytes(b"the recording")
+    lively = TimelineJob.objects.create(status="running", heartbeat_at=timezone.now())
+
+    polled = client.get(f"/timeline/{job.public_id}/", headers={"HX-Request": "true"})
+
+    text = polled.content.decode()
+    assert 'data-code="interrupted"' in text and POLLING not in text
+    job.refresh_from_db()
+    assert (job.status, job.error_code) == ("failed", "interrupted")
+    assert not job.upload_path().exists()
+    assert POLLING in client.get(f"/timeline/{lively.public_id}/").content.decode()
 
 
 def test_a_done_job_shows_its_timeline_and_stops_polling(

@@ -1,12 +1,14 @@
 """The real worker (``manage.py worker``, a process of its own) works queued timeline jobs
 through: a job queued while no worker ran is done once one starts; a worker killed mid-job
-(SIGKILL) leaves its job failed as soon as a worker starts again; a worker asked to stop
-(SIGTERM) puts its job back on the queue, and the next worker does it."""
+(SIGKILL) leaves its job failed as soon as a worker starts again, or, with no worker, once its
+silence has lasted ``KAZOOM_TIMELINE_STALE_SECONDS`` and the job is looked at; a worker asked
+to stop (SIGTERM) puts its job back on the queue, and the next worker does it."""
 
 from __future__ import annotations
 
 import json
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -102,6 +104,32 @@ def test_a_worker_killed_mid_job_leaves_it_failed_once_a_worker_starts(
     assert list((data_dir / "timeline-uploads").iterdir()) == []
     assert task_statuses(data_dir) == ["FAILED", "SUCCESSFUL"]
     assert "1 task(s) of dead workers reported failed" in (data_dir / "worker.log").read_text()
+
+
+_LOOK = """
+from recognition.timeline_jobs import find_job
+print(find_job({public_id!r}).status)
+"""
+
+
+def test_a_job_whose_killed_worker_fell_silent_is_failed_when_looked_at(
+    data_dir: Path, long_recording: Path
+) -> None:
+    public_id = submit(data_dir, long_recording)
+    with worker(data_dir) as killed:
+        wait_for(lambda: _under_way(data_dir, public_id), JOB_SECONDS, "the job to be under way")
+        killed.send_signal(signal.SIGKILL)
+        killed.wait(timeout=10)
+    look = _LOOK.format(public_id=public_id)
+
+    soon = run_manage("shell", "-c", look, data_dir=data_dir, KAZOOM_TIMELINE_STALE_SECONDS="60")
+    time.sleep(1.5)
+    later = run_manage("shell", "-c", look, data_dir=data_dir, KAZOOM_TIMELINE_STALE_SECONDS="1")
+
+    assert soon.stdout.split()[-1] == "running"
+    assert later.stdout.split()[-1] == "failed"
+    assert job(data_dir, public_id)["error_code"] == "interrupted"
+    assert list((data_dir / "timeline-uploads").iterdir()) == []
 
 
 def test_a_worker_asked_to_stop_mid_job_puts_it_back_and_the_next_worker_does_it(
