@@ -57,8 +57,9 @@ def task_statuses(data_dir: Path) -> list[str]:
 
 @contextmanager
 def worker(data_dir: Path) -> Iterator[subprocess.Popen[str]]:
-    """``manage.py worker`` on ``data_dir`` until the block ends (then killed if it still
-    runs); its output goes to ``data_dir``/worker.log."""
+    """``manage.py worker`` on ``data_dir`` until the block ends, then asked to stop
+    (SIGTERM: it records the end of the task it runs first), and killed if it has not within
+    30 s; its output goes to ``data_dir``/worker.log."""
     with (data_dir / "worker.log").open("a") as log:
         process = subprocess.Popen(
             [sys.executable, "manage.py", "worker", "--interval", "0.1"],
@@ -72,8 +73,12 @@ def worker(data_dir: Path) -> Iterator[subprocess.Popen[str]]:
         yield process
     finally:
         if process.poll() is None:
+            process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
             process.kill()
-        process.wait(timeout=30)
+            process.wait(timeout=30)
 
 
 def write_mix(library: SongLibrary, path: Path) -> list[Played]:
