@@ -49,9 +49,11 @@ def store() -> FingerprintStore:
 
 @pytest.fixture(autouse=True)
 def covers_dir(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Each test keeps the covers it indexes, and the song files the admin keeps (for songs
-    and for forms sent again), in folders of its own, never in ``data/``."""
+    """Each test keeps the covers it indexes, the song files the admin keeps (for songs and
+    for forms sent again) and the recordings of its timeline jobs in folders of its own,
+    never in ``data/``."""
     settings.KAZOOM_LIBRARY_DIR = tmp_path_factory.mktemp("library")
     settings.KAZOOM_PENDING_UPLOADS_DIR = tmp_path_factory.mktemp("pending-uploads")
+    settings.KAZOOM_TIMELINE_UPLOADS_DIR = tmp_path_factory.mktemp("timeline-uploads")
     settings.KAZOOM_COVERS_DIR = tmp_path_factory.mktemp("covers")
     return Path(settings.KAZOOM_COVERS_DIR)

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "catalog",
     "fingerprints",
     "recognition",
@@ -199,6 +201,11 @@ CACHES = {
     }
 }
 
+#: The task queue (django-tasks, Django's Tasks API, with its database backend): tasks wait in
+#: the catalog's database, so a single instance needs no other server; ``manage.py worker``
+#: runs them, and ``manage.py runserver`` starts one beside itself.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
 #: Overrides of ``fingerprints.config.EngineConfig`` fields, e.g. {"index_fan_out": 5}.
 KAZOOM: dict[str, object] = {}
 
@@ -228,6 +235,20 @@ KAZOOM_KEPT_UPLOAD_HOURS = env_int("KAZOOM_KEPT_UPLOAD_HOURS", 24)
 #: Who may play the indexed songs themselves (``/songs/<id>/audio``, the pages' players):
 #: "staff" (the default: the library may not be everyone's to hear) or "everyone".
 KAZOOM_PLAYBACK = env_choice("KAZOOM_PLAYBACK", "STAFF", ["STAFF", "EVERYONE"]).lower()
+#: Largest recording accepted for a timeline (``/timeline/`` and ``POST /api/timeline``), in
+#: bytes, from ``KAZOOM_TIMELINE_MAX_UPLOAD_MB``.
+KAZOOM_TIMELINE_MAX_UPLOAD_BYTES = env_int("KAZOOM_TIMELINE_MAX_UPLOAD_MB", 500) * 1024 * 1024
+#: A running timeline job whose worker has written no progress for this many seconds is
+#: reported failed when it is looked at: its worker is gone. A worker writes it at least every
+#: few seconds (a window takes milliseconds, five minutes of peaks a few seconds).
+KAZOOM_TIMELINE_STALE_SECONDS = env_int("KAZOOM_TIMELINE_STALE_SECONDS", 120)
+#: Where the recordings of timeline jobs wait for the worker, under names the server makes;
+#: each goes when its job ends.
+KAZOOM_TIMELINE_UPLOADS_DIR = DATA_DIR / "timeline-uploads"
+#: Where uploads too big to keep in memory are written while a request is read: in the data
+#: directory, on disk (the system's temporary folder may be a RAM disk), and on the filesystem
+#: the timeline uploads are moved to without a copy.
+FILE_UPLOAD_TEMP_DIR = DATA_DIR / "uploads"
 #: Where songs' cover art is kept, re-encoded, under names the server makes.
 KAZOOM_COVERS_DIR = DATA_DIR / "covers"
 

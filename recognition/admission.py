@@ -1,5 +1,5 @@
-"""Whether a client may ask for a recognition now: its rate limit (``KAZOOM_RATE_LIMIT``)
-and, on the API, its key (``KAZOOM_API_KEY``).
+"""Whether a client may ask for a recognition or a timeline now: its rate limit
+(``KAZOOM_RATE_LIMIT``) and, on the API, its key (``KAZOOM_API_KEY``).
 
 A refused request is answered before its clip is read, and is not logged as an attempt:
 logging is what a flood would cost.
@@ -27,10 +27,12 @@ logger = logging.getLogger(__name__)
 PERIOD_WORDS = {1: "a second", 60: "a minute", 3600: "an hour", 86400: "a day"}
 
 
-def admit(request: HttpRequest, *, api: bool) -> None:
+def admit(request: HttpRequest, *, api: bool, counted: bool = True) -> None:
     """Raises ClipRejected when the client has used up its rate (429, with Retry-After), or
-    when the ``api`` needs a key it did not send or sent wrong (401)."""
-    _check_rate(request)
+    when the ``api`` needs a key it did not send or sent wrong (401). A request that is not
+    ``counted`` (a look at a job's progress) is not held to the rate."""
+    if counted:
+        _check_rate(request)
     if api:
         _check_api_key(request)
 

@@ -1,8 +1,11 @@
-"""A log of every recognition attempt, whatever its front end and outcome."""
+"""A log of every recognition attempt, whatever its front end and outcome, and the timeline
+jobs of long recordings."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
+from pathlib import Path
 
 from django.conf import settings
 from django.db import models, transaction
@@ -77,3 +80,58 @@ class RecognitionAttempt(models.Model):
     def __str__(self) -> str:
         when = f"{self.created_at:%Y-%m-%d %H:%M:%S}"
         return f"{self.get_source_display()}: {self.get_outcome_display()} at {when}"
+
+
+def new_job_id() -> str:
+    """A timeline job's id in its URL: 128 random bits in 22 URL-safe characters, so that
+    nobody can walk through other people's recordings."""
+    return secrets.token_urlsafe(16)
+
+
+class TimelineJob(models.Model):
+    """A long recording uploaded for its timeline, worked through by the task queue's worker
+    (``recognition.timeline_jobs``). Its file waits in ``KAZOOM_TIMELINE_UPLOADS_DIR`` under
+    the job's id, and goes once the job ends."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    #: The job's id in its URLs; the integer key never leaves the server.
+    public_id = models.CharField(max_length=32, unique=True, default=new_job_id, editable=False)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    #: The name the client gave its file, shown to it and never used for a path.
+    file_name = models.CharField(max_length=255, blank=True)
+    #: Seconds of the recording worked through, of the seconds it declares (None when its
+    #: header does not say).
+    done_seconds = models.FloatField(default=0.0)
+    total_seconds = models.FloatField(null=True, blank=True)
+    #: For failures: the machine-readable code (``not_audio``, ``interrupted`` …) and message.
+    error_code = models.CharField(max_length=32, blank=True)
+    error_message = models.TextField(blank=True)
+    #: The object ``manage.py timeline --json`` prints for a file, once done.
+    result = models.JSONField(null=True, blank=True)
+    #: The queue's task that runs it now (a job put back on the queue gets another).
+    task_id = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    #: When the worker running it last wrote its progress: a running job whose worker has been
+    #: silent for ``KAZOOM_TIMELINE_STALE_SECONDS`` is taken for one whose worker is gone.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    def upload_path(self) -> Path:
+        """Where its recording waits: named by the server, never by the client."""
+        return Path(settings.KAZOOM_TIMELINE_UPLOADS_DIR) / f"{self.public_id}.upload"
+
+    def __str__(self) -> str:
+        return f"Timeline of {self.file_name or 'a recording'}: {self.get_status_display()}"

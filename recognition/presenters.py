@@ -73,6 +73,9 @@ ERROR_HEADLINES = {
     "missing_file": "No audio received",
     "server_error": "Something went wrong on our side",
     "rate_limited": "Too many recognitions",
+    "length_required": "Kazoom needs the upload's length",
+    "unavailable": "Kazoom can't take that right now",
+    "interrupted": "The timeline could not be finished",
 }
 #: What to try next, per refusal.
 ERROR_HINTS = {
@@ -133,15 +136,27 @@ def result_card(
     return context
 
 
-def error_card(rejection: ClipRejected) -> dict[str, object]:
-    """The template context of the card for a clip that could not be recognised."""
+#: What to try next with a long recording sent for its timeline, where it differs.
+TIMELINE_HINTS = ERROR_HINTS | {
+    "too_big": "Send it in a smaller format (six hours of MP3 at 128 kbit/s take 350 MB), "
+    "or in parts.",
+    "too_short": "A timeline needs a recording of a second or more; a long one is the point.",
+    "interrupted": "Send the recording again.",
+}
+
+
+def error_card(
+    rejection: ClipRejected, *, hints: dict[str, str] = ERROR_HINTS
+) -> dict[str, object]:
+    """The template context of the card for a clip (or a recording) that could not be
+    recognised, with ``hints`` of what to try next."""
     return {
         "card": Card.ERROR,
         "error": {
             "code": rejection.code,
             "headline": ERROR_HEADLINES.get(rejection.code, "That clip could not be used"),
             "message": rejection.message,
-            "hint": ERROR_HINTS.get(rejection.code, ""),
+            "hint": hints.get(rejection.code, ""),
         },
     }
 

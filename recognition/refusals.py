@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import OutputWrapper
 from django.db import DatabaseError
@@ -32,10 +33,14 @@ def report_refusal(
 ) -> None:
     """A batch command's report of a file it could not use: a line on stderr, and with
     ``as_json`` its ``{"path", "error": {"code", "message"}, "elapsed_ms"}`` on stdout."""
-    code, message = refusal(error)
-    stderr.write(f"error: {path}: {message}")
+    stderr.write(f"error: {path}: {refusal(error)[1]}")
     if as_json:
-        body = {"code": code, "message": message}
-        stdout.write(
-            json.dumps({"path": str(path), "error": body, "elapsed_ms": round(elapsed_ms, 1)})
-        )
+        stdout.write(json.dumps(refusal_json(error, str(path), elapsed_ms)))
+
+
+def refusal_json(error: Exception, path: str, elapsed_ms: float) -> dict[str, Any]:
+    """``{"path", "error": {"code", "message"}, "elapsed_ms"}`` for a file that could not be
+    used, as ``recognize --json`` and ``timeline --json`` print it."""
+    code, message = refusal(error)
+    error_body = {"code": code, "message": message}
+    return {"path": path, "error": error_body, "elapsed_ms": round(elapsed_ms, 1)}

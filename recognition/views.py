@@ -17,8 +17,14 @@ from django.http import (
 )
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST, require_safe
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
@@ -26,6 +32,7 @@ from django_htmx.middleware import HtmxDetails
 from catalog.covers import kept_cover
 from catalog.models import Song
 from fingerprints.wiring import engine_config
+from recognition.models import TimelineJob
 
 from .admission import admit
 from .error_pages import API_PREFIX, BAD_REQUEST, error_response
@@ -40,11 +47,14 @@ from .intake import (
     recognize_clip,
 )
 from .listing import Sort, column_heads, find_songs
-from .presenters import error_card, recognition_json, result_card
+from .presenters import TIMELINE_HINTS, error_card, recognition_json, result_card
 from .ranges import ByteRange, Unsatisfiable, requested_range
 from .sharing import shared_recognition
 from .song_audio import AudioRefused, FilePart, song_audio
 from .song_pages import song_page
+from .timeline_intake import check_declared_size, read_form, take_recording, timeline_size_limit
+from .timeline_jobs import find_job
+from .timeline_reports import job_json, table_rows, timeline_csv, timeline_picture
 
 SONGS_PER_PAGE = 25
 
@@ -289,3 +299,122 @@ def _home_context(request: HttpRequest) -> dict[str, object]:
         "catalog_empty": not Song.objects.exists(),
         "recent_finds": recent_finds(finder_of(request)),
     }
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def timeline(request: HttpRequest) -> HttpResponse:
+    """The page that takes a long recording for its timeline; a recording sent is queued and
+    the browser sent on to its job's page, a refusal is this page with its card.
+
+    The declared size is checked, and the form read, before the CSRF check would read it: a
+    body over the limit is refused unread, and one that cannot be read gets this page's card.
+    """
+    if request.method == "GET":
+        return _timeline_form(request)
+    try:
+        admit(request, api=False)
+        check_declared_size(request)
+        read_form(request)
+    except ClipRejected as rejection:
+        return _timeline_form(request, rejection)
+    return _take_timeline(request)
+
+
+@csrf_protect
+def _take_timeline(request: HttpRequest) -> HttpResponse:
+    try:
+        job = take_recording(request)
+    except ClipRejected as rejection:
+        return _timeline_form(request, rejection)
+    return redirect("timeline-job", job.public_id)
+
+
+def _timeline_form(request: HttpRequest, rejection: ClipRejected | None = None) -> HttpResponse:
+    context: dict[str, object] = {
+        "timeline_size_limit": timeline_size_limit(),
+        "max_hours": round(engine_config().max_timeline_seconds / 3600),
+    }
+    if rejection is None:
+        return render(request, "recognition/timeline.html", context)
+    context |= error_card(rejection, hints=TIMELINE_HINTS)
+    response = render(request, "recognition/timeline.html", context, status=rejection.status)
+    for name, value in rejection.headers.items():
+        response[name] = value
+    return response
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def timeline_job(request: HtmxHttpRequest, job_id: str) -> HttpResponse:
+    """A job's page: its progress while it is queued or running (htmx asks for the state
+    alone), then its timeline or its failure."""
+    job = find_job(job_id)
+    if job is None:
+        return _no_such_job(request)
+    context: dict[str, object] = {"job": job}
+    if job.status == TimelineJob.Status.DONE and job.result is not None:
+        context |= {"picture": timeline_picture(job.result), "rows": table_rows(job.result)}
+    if job.status == TimelineJob.Status.FAILED:
+        failure = ClipRejected(job.error_code, job.error_message, 400)
+        context |= error_card(failure, hints=TIMELINE_HINTS)
+    template = "recognition/_timeline_job.html" if request.htmx else "recognition/timeline_job.html"
+    return render(request, template, context)
+
+
+@require_GET
+def timeline_job_csv(request: HttpRequest, job_id: str) -> HttpResponse:
+    job = find_job(job_id)
+    if job is None or job.result is None:
+        return _no_such_job(request)
+    response = HttpResponse(timeline_csv(job.result), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="timeline.csv"'
+    return response
+
+
+@require_GET
+def timeline_job_json(request: HttpRequest, job_id: str) -> HttpResponse:
+    job = find_job(job_id)
+    if job is None or job.result is None:
+        return _no_such_job(request)
+    response = JsonResponse(job.result)
+    response["Content-Disposition"] = 'attachment; filename="timeline.json"'
+    return response
+
+
+def _no_such_job(request: HttpRequest) -> HttpResponse:
+    return _refusal_page(
+        request,
+        404,
+        "No such timeline",
+        "This link does not lead to a timeline Kazoom has, or to one that is finished.",
+    )
+
+
+@csrf_exempt
+@require_POST
+def timeline_api(request: HttpRequest) -> JsonResponse:
+    """``POST /api/timeline`` with multipart field ``file``: 202 with the queued job and its
+    URL (also as ``Location``)."""
+    try:
+        admit(request, api=True)
+        check_declared_size(request)
+        read_form(request)
+        job = take_recording(request)
+    except ClipRejected as rejection:
+        return _api_error(rejection)
+    url = request.build_absolute_uri(reverse("api-timeline-job", args=[job.public_id]))
+    return JsonResponse({"job": job_json(job, url)}, status=202, headers={"Location": url})
+
+
+@require_GET
+def timeline_job_api(request: HttpRequest, job_id: str) -> JsonResponse:
+    """``GET /api/timeline/<id>``: the job's status, progress, and its result once done."""
+    try:
+        admit(request, api=True, counted=False)
+    except ClipRejected as rejection:
+        return _api_error(rejection)
+    job = find_job(job_id)
+    if job is None:
+        return _api_error(ClipRejected("no_such_job", "There is no timeline job by that id.", 404))
+    return JsonResponse({"job": job_json(job, request.build_absolute_uri())})

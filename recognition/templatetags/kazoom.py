@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.urls import reverse
 
 from catalog.models import Song
+from catalog.timecodes import hms as _hms
 from catalog.timecodes import place_in_song
 from recognition.playback import may_play as _may_play
 
@@ -18,6 +19,12 @@ def mmss(seconds: float | None) -> str:
     """A duration or a place in a song as m:ss (never below 0:00); empty for an unknown
     duration."""
     return "" if seconds is None else place_in_song(seconds)
+
+
+@register.filter
+def hms(seconds: float) -> str:
+    """A place in a recording as hh:mm:ss."""
+    return _hms(seconds)
 
 
 @register.simple_tag

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 from tqdm import tqdm
 
-from catalog.timecodes import clock
+from catalog.timecodes import clock, hms
 from fingerprints.wiring import engine_config, fingerprint_store
-from recognition.presenters import timeline_json
 from recognition.refusals import report_refusal
-from recognition.services import Timeline, recognize_timeline
+from recognition.services import Timeline
+from recognition.timeline_files import timeline_of_file
+from recognition.timeline_gaps import with_gaps
 
 #: Recordings at least this long (seconds, as declared) get a progress bar.
 PROGRESS_FROM_SECONDS = 120.0
@@ -32,60 +32,45 @@ class Command(BaseCommand):
         store = fingerprint_store()
         failed = 0
         for path in options["files"]:
-            started = time.perf_counter()
-            try:
-                with _ProgressBar(path, self.stderr) as bar:
-                    result = recognize_timeline(
-                        path, store=store, config=config, on_progress=bar.update
-                    )
-            except Exception as error:  # one recording's failure must not stop the others
+            with _ProgressBar(path, self.stderr) as bar:
+                done = timeline_of_file(
+                    path, str(path), store=store, config=config, on_progress=bar.update
+                )
+            if done.error is not None:
                 failed += 1
-                elapsed_ms = (time.perf_counter() - started) * 1000
                 report_refusal(
-                    error,
+                    done.error,
                     path,
-                    elapsed_ms,
+                    done.body["elapsed_ms"],
                     stdout=self.stdout,
                     stderr=self.stderr,
                     as_json=options["json"],
                 )
-                continue
-            if options["json"]:
-                self.stdout.write(json.dumps({"path": str(path), **timeline_json(result)}))
-            else:
-                self.stdout.write("\n".join(_lines(path, result)))
+            elif options["json"]:
+                self.stdout.write(json.dumps(done.body))
+            elif done.timeline is not None:
+                self.stdout.write("\n".join(_lines(path, done.timeline)))
         if failed:
             raise CommandError(f"{failed} file(s) could not be read")
 
 
 def _lines(path: Path, timeline: Timeline) -> list[str]:
     """The recording's name and length, then a line per segment and per gap between them."""
-    lines = [f"{path} ({_time(timeline.duration_seconds)}, {timeline.elapsed_ms / 1000:.1f} s):"]
-    reached = 0.0
-    for item in timeline.segments:
-        segment, song = item.segment, item.song
-        if segment.from_seconds - reached >= 1.0:
-            lines.append(f"{_span(reached, segment.from_seconds)}  (nothing known)")
+    lines = [f"{path} ({hms(timeline.duration_seconds)}, {timeline.elapsed_ms / 1000:.1f} s):"]
+    spans = [(s.segment.from_seconds, s.segment.to_seconds) for s in timeline.segments]
+    for from_seconds, to_seconds, index in with_gaps(spans, timeline.duration_seconds):
+        span = f"{hms(from_seconds)}–{hms(to_seconds)}"
+        if index is None:
+            lines.append(f"{span}  (nothing known)")
+            continue
+        segment, song = timeline.segments[index].segment, timeline.segments[index].song
         speed = f", speed {segment.speed:.2f}" if segment.speed != 1.0 else ""
         lines.append(
-            f"{_span(segment.from_seconds, segment.to_seconds)}  {song.title} — "
-            f"{song.artist.name}  (song {clock(segment.song_from_seconds)}–"
-            f"{clock(segment.song_to_seconds)}, confidence {segment.confidence:.2f}{speed})"
+            f"{span}  {song.title} — {song.artist.name}  (song "
+            f"{clock(segment.song_from_seconds)}–{clock(segment.song_to_seconds)}, "
+            f"confidence {segment.confidence:.2f}{speed})"
         )
-        reached = segment.to_seconds
-    if timeline.duration_seconds - reached >= 1.0:
-        lines.append(f"{_span(reached, timeline.duration_seconds)}  (nothing known)")
     return lines
-
-
-def _span(from_seconds: float, to_seconds: float) -> str:
-    return f"{_time(from_seconds)}–{_time(to_seconds)}"
-
-
-def _time(seconds: float) -> str:
-    """``seconds`` as hh:mm:ss, to the nearest second."""
-    minutes, rest = divmod(round(seconds), 60)
-    return f"{minutes // 60:02d}:{minutes % 60:02d}:{rest:02d}"
 
 
 class _ProgressBar:

@@ -1,0 +1,153 @@
+"""The real worker (``manage.py worker``, a process of its own) works queued timeline jobs
+through: a job queued while no worker ran is done once one starts; a worker killed mid-job
+(SIGKILL) leaves its job failed as soon as a worker starts again, or, with no worker, once its
+silence has lasted ``KAZOOM_TIMELINE_STALE_SECONDS`` and the job is looked at; a worker asked
+to stop (SIGTERM) puts its job back on the queue, and the next worker does it."""
+
+from __future__ import annotations
+
+import json
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from testsupport.commands import migrated_data_dir, run_manage
+from testsupport.library import SongLibrary
+from testsupport.processes import wait_for
+from testsupport.timeline_jobs import (
+    job,
+    submit,
+    task_statuses,
+    worker,
+    write_long_recording,
+    write_mix,
+)
+
+#: Seconds a worker is given for a job of these recordings (they take a few).
+JOB_SECONDS = 60.0
+
+
+@pytest.fixture
+def data_dir(song_library: SongLibrary, tmp_path: Path) -> Path:
+    """A data directory whose catalog holds the library's songs."""
+    data = migrated_data_dir(tmp_path / "data")
+    run = run_manage("index_songs", str(song_library.folder), data_dir=data)
+    assert run.returncode == 0, run.stderr
+    return data
+
+
+@pytest.fixture(scope="module")
+def long_recording(song_library: SongLibrary, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Ten minutes: long enough to be caught mid-job."""
+    return write_long_recording(song_library, tmp_path_factory.mktemp("long") / "long.wav", 10)
+
+
+def _ended(data_dir: Path, public_id: str) -> dict | None:
+    row = job(data_dir, public_id)
+    return row if row["status"] in ("done", "failed") else None
+
+
+def _under_way(data_dir: Path, public_id: str) -> dict | None:
+    row = job(data_dir, public_id)
+    return row if row["status"] == "running" and row["done_seconds"] > 0 else None
+
+
+def test_a_job_queued_before_any_worker_ran_gets_the_timeline_command_s_result(
+    song_library: SongLibrary, data_dir: Path, tmp_path: Path
+) -> None:
+    recording = tmp_path / "set.wav"
+    write_mix(song_library, recording)
+    public_id = submit(data_dir, recording)
+    [upload] = (data_dir / "timeline-uploads").iterdir()
+    assert job(data_dir, public_id)["status"] == "queued"
+
+    with worker(data_dir):
+        ended = wait_for(lambda: _ended(data_dir, public_id), JOB_SECONDS, "the job to end")
+
+    assert ended["status"] == "done", ended["error_message"]
+    command = run_manage("timeline", "--json", str(recording), data_dir=data_dir)
+    expected = json.loads(command.stdout)
+    result = json.loads(ended["result"])
+    assert result["path"] == "set.wav"
+    assert result["segments"] == expected["segments"]
+    assert [s["title"] for s in result["segments"]] == ["Song 1", "Song 2", "Song 3"]
+    assert ended["done_seconds"] == ended["total_seconds"] == expected["duration_seconds"]
+    assert not upload.exists()
+    assert task_statuses(data_dir) == ["SUCCESSFUL"]
+
+
+def test_a_worker_killed_mid_job_leaves_it_failed_once_a_worker_starts(
+    song_library: SongLibrary, data_dir: Path, long_recording: Path, tmp_path: Path
+) -> None:
+    public_id = submit(data_dir, long_recording)
+    with worker(data_dir) as killed:
+        wait_for(lambda: _under_way(data_dir, public_id), JOB_SECONDS, "the job to be under way")
+        killed.send_signal(signal.SIGKILL)
+        assert killed.wait(timeout=10) == -signal.SIGKILL
+    left = job(data_dir, public_id)
+    assert left["status"] == "running" and 0 < left["done_seconds"] < left["total_seconds"]
+
+    recording = tmp_path / "set.wav"
+    write_mix(song_library, recording)
+    after = submit(data_dir, recording)
+    with worker(data_dir):
+        failed = wait_for(lambda: _ended(data_dir, public_id), 20, "the job to be reported")
+        done = wait_for(lambda: _ended(data_dir, after), JOB_SECONDS, "the next job to end")
+
+    assert failed["status"] == "failed"
+    assert failed["error_code"] == "interrupted"
+    assert "worker stopped" in failed["error_message"]
+    assert failed["finished_at"] is not None
+    assert done["status"] == "done"
+    assert list((data_dir / "timeline-uploads").iterdir()) == []
+    assert task_statuses(data_dir) == ["FAILED", "SUCCESSFUL"]
+    assert "1 task(s) of dead workers reported failed" in (data_dir / "worker.log").read_text()
+
+
+_LOOK = """
+from recognition.timeline_jobs import find_job
+print(find_job({public_id!r}).status)
+"""
+
+
+def test_a_job_whose_killed_worker_fell_silent_is_failed_when_looked_at(
+    data_dir: Path, long_recording: Path
+) -> None:
+    public_id = submit(data_dir, long_recording)
+    with worker(data_dir) as killed:
+        wait_for(lambda: _under_way(data_dir, public_id), JOB_SECONDS, "the job to be under way")
+        killed.send_signal(signal.SIGKILL)
+        killed.wait(timeout=10)
+    look = _LOOK.format(public_id=public_id)
+
+    soon = run_manage("shell", "-c", look, data_dir=data_dir, KAZOOM_TIMELINE_STALE_SECONDS="60")
+    time.sleep(1.5)
+    later = run_manage("shell", "-c", look, data_dir=data_dir, KAZOOM_TIMELINE_STALE_SECONDS="1")
+
+    assert soon.stdout.split()[-1] == "running"
+    assert later.stdout.split()[-1] == "failed"
+    assert job(data_dir, public_id)["error_code"] == "interrupted"
+    assert list((data_dir / "timeline-uploads").iterdir()) == []
+
+
+def test_a_worker_asked_to_stop_mid_job_puts_it_back_and_the_next_worker_does_it(
+    data_dir: Path, long_recording: Path
+) -> None:
+    public_id = submit(data_dir, long_recording)
+    with worker(data_dir) as stopped:
+        wait_for(lambda: _under_way(data_dir, public_id), JOB_SECONDS, "the job to be under way")
+        stopped.send_signal(signal.SIGTERM)
+        assert stopped.wait(timeout=10) == 0
+    requeued = job(data_dir, public_id)
+    assert requeued["status"] == "queued" and requeued["done_seconds"] == 0
+    assert (data_dir / "timeline-uploads" / f"{public_id}.upload").is_file()
+
+    with worker(data_dir):
+        done = wait_for(lambda: _ended(data_dir, public_id), 2 * JOB_SECONDS, "the job to end")
+
+    assert done["status"] == "done", done["error_message"]
+    assert done["total_seconds"] == pytest.approx(600, abs=0.1)
+    assert len(json.loads(done["result"])["segments"]) > 10
+    assert task_statuses(data_dir) == ["FAILED", "SUCCESSFUL"]
