@@ -5,6 +5,7 @@ put back on the queue, and the job of a task that failed reported failed."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -44,7 +45,12 @@ def test_a_submitted_job_waits_under_its_own_name_and_is_queued(config: EngineCo
     assert job.file_name == "passwd"
     assert job.upload_path().read_bytes() == wav_bytes()
     assert job.upload_path().name == f"{job.public_id}.upload"
-    assert len(job.public_id) == 22 and str(job.pk) not in job.public_id
+    # A random URL-safe id of 16 bytes, not the row's number (a random one may hold its digits).
+    assert re.fullmatch(r"[A-Za-z0-9_-]{22}", job.public_id) and job.public_id != str(job.pk)
+    assert (
+        submit_timeline(SimpleUploadedFile("again.wav", wav_bytes()), config=config).public_id
+        != job.public_id
+    )
     task = DBTaskResult.objects.get(pk=job.task_id)
     assert task.status == TaskResultStatus.READY
     assert task.args_kwargs == {"args": [job.pk], "kwargs": {}}
