@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import subprocess
 import sys
 import tempfile
@@ -97,3 +98,12 @@ def workspace(keep: Path | None) -> Iterator[Path]:
 def progress(message: str) -> None:
     """One line on stderr: stdout is kept for the script's result."""
     print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def write_results(out_dir: Path, name: str, results: dict[str, Any], table: str) -> None:
+    """``results`` as ``NAME.json`` and the ``table`` as ``NAME.md`` in ``out_dir``, and the
+    table on stdout."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / f"{name}.json").write_text(json.dumps(results, indent=1))
+    (out_dir / f"{name}.md").write_text(table)
+    print(table)

@@ -41,6 +41,7 @@ from bench.common import (
     progress,
     revision,
     workspace,
+    write_results,
 )
 from bench.duplicate_scoring import Reported, score
 from bench.duplicate_seeds import seed_catalog
@@ -54,11 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with workspace(args.keep) as work:
         setup_django(work / "kazoom-data")
         results = _run(args, work)
-    args.out_dir.mkdir(parents=True, exist_ok=True)
-    (args.out_dir / "duplicates.json").write_text(json.dumps(results, indent=1))
-    table = _markdown(results)
-    (args.out_dir / "duplicates.md").write_text(table)
-    print(table)
+    write_results(args.out_dir, "duplicates", results, _markdown(results))
     return 0
 
 

@@ -41,6 +41,7 @@ from bench.common import (
     progress,
     revision,
     workspace,
+    write_results,
 )
 from bench.kazoom_data import log_tail, manage_argv, migrate, run_manage, setup_django
 from bench.timeline_mixes import MIX_SAMPLE_RATE, MixSettings, plan_mix, render_mix
@@ -58,11 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with workspace(args.keep) as work:
         setup_django(work / "kazoom-data")
         results = _run(args, work)
-    args.out_dir.mkdir(parents=True, exist_ok=True)
-    (args.out_dir / "timeline.json").write_text(json.dumps(results, indent=1))
-    table = _markdown(results)
-    (args.out_dir / "timeline.md").write_text(table)
-    print(table)
+    write_results(args.out_dir, "timeline", results, _markdown(results))
     return 0
 
 
