@@ -10,10 +10,12 @@ from django.db.migrations.executor import MigrationExecutor
 
 
 @contextmanager
-def migrated_back(app: str, migration: str) -> Iterator[MigrationExecutor]:
-    """An executor on the catalog's database with ``app`` migrated back to ``migration``;
-    forward to the app's latest migrations afterwards, whatever happened."""
-    executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+def migrated_back(
+    app: str, migration: str, *, database: str = DEFAULT_DB_ALIAS
+) -> Iterator[MigrationExecutor]:
+    """An executor on ``database`` (the catalog's unless said) with ``app`` migrated back to
+    ``migration``; forward to the app's latest migrations afterwards, whatever happened."""
+    executor = MigrationExecutor(connections[database])
     latest = executor.loader.graph.leaf_nodes(app)
     executor.migrate([(app, migration)])
     try:

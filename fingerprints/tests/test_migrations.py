@@ -6,8 +6,8 @@ runs."""
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from types import SimpleNamespace
 
 import numpy as np
@@ -19,6 +19,7 @@ from fingerprints.hashes import Hashes
 from fingerprints.store import FingerprintStore
 from fingerprints.vendor_sql import VendorSQL, execute
 from testsupport.library import BOTH_DATABASES
+from testsupport.migrations import migrated_back
 
 first = importlib.import_module("fingerprints.migrations.0001_initial")
 regrouping = importlib.import_module("fingerprints.migrations.0002_fingerprint_frames_per_song")
@@ -117,19 +118,10 @@ def test_going_back_refuses_frames_the_first_layout_cannot_hold(store: Fingerpri
 LAST_BEFORE_LEVEL_STEPS = "0005_generations"
 
 
-@contextmanager
-def before_level_steps() -> Iterator[MigrationExecutor]:
+def before_level_steps() -> AbstractContextManager[MigrationExecutor]:
     """An executor on the fingerprint database migrated back to 0005; migrated forward to the
     latest migration afterwards, whatever happened."""
-    executor = MigrationExecutor(connections["fingerprints"])
-    latest = executor.loader.graph.leaf_nodes("fingerprints")
-    executor.migrate([("fingerprints", LAST_BEFORE_LEVEL_STEPS)])
-    try:
-        executor.loader.build_graph()
-        yield executor
-    finally:
-        executor.loader.build_graph()
-        executor.migrate(latest)
+    return migrated_back("fingerprints", LAST_BEFORE_LEVEL_STEPS, database="fingerprints")
 
 
 def grouped_rows() -> list[tuple]:
