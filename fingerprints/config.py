@@ -201,10 +201,14 @@ class EngineConfig:
     #: its edge is put where the song's aligned votes, counted over
     #: ``timeline_fade_window_seconds``, fall below this share of their rate over the
     #: segment: a song fading out under a jingle or talk is heard to the fade's end, but the
-    #: boundary is its middle, where the song sounds about as loud as what replaces it.
+    #: boundary is its middle, where the song sounds about as loud as what replaces it and
+    #: still gives most of its votes (its peaks stand out where the other is quiet).
     #: See docs/tuning.md#timeline-edges.
-    timeline_fade_rate_share: float = 0.5
-    timeline_fade_window_seconds: float = 2.0
+    timeline_fade_rate_share: float = 0.9
+    timeline_fade_window_seconds: float = 3.0
+    #: An edge at a gap moves in at most this far (seconds), the middle of an 8 s crossfade:
+    #: a song whose last passage is quieter than the rest is not cut back to its last loud one.
+    timeline_fade_max_seconds: float = 4.0
     #: Segments this close are neighbours: the edge between them is their crossing.
     timeline_neighbour_seconds: float = 1.0
     #: The speed search of a timeline's windows: a DJ's pitch control reaches ±8 %, beyond
@@ -304,6 +308,8 @@ class EngineConfig:
             raise ValueError(
                 "need 0 <= timeline_fade_rate_share < 1 and timeline_fade_window_seconds > 0"
             )
+        if self.timeline_fade_max_seconds < 0:
+            raise ValueError("timeline_fade_max_seconds cannot be negative")
         if self.timeline_min_windows < 1 or self.timeline_offset_tolerance_seconds <= 0:
             raise ValueError(
                 "timeline_min_windows must be at least 1 and "

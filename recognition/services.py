@@ -20,7 +20,7 @@ from fingerprints.windows import open_recording
 from .evidence import MatchEvidence, gather_evidence
 from .identification import identify
 from .timeline import Segment, Window, build_segments
-from .window_matching import match_window
+from .window_matching import matched_windows
 
 
 @dataclass(frozen=True)
@@ -127,17 +127,16 @@ def recognize_timeline(
     recording = open_recording(source, config)
     config = dataclasses.replace(config, speed_search=config.timeline_speed_search)
     windows: list[Window] = []
-    for window in recording.windows():
-        previous = windows[-1].match if windows else None
-        speed = previous.speed if previous is not None else 1.0
-        windows.append(match_window(window, store, config, previous_speed=speed))
+    for window in matched_windows(recording.windows(), store, config):
+        windows.append(window)
         # With DEBUG on, Django logs the SQL of every query until the request ends, and a
         # window's lookups spell out thousands of hashes: a recording of hours would hold
         # hundreds of MB of them. Each window is a request's worth of work.
         reset_queries()
         if on_progress is not None:
-            done = window.start_seconds + window.query.audio.duration_seconds
-            on_progress(done, recording.declared_seconds)
+            done = window.start_seconds + config.timeline_window_seconds
+            declared = recording.declared_seconds
+            on_progress(min(done, declared) if declared else done, declared)
     segments = build_segments(windows, config)
     songs = Song.objects.select_related("artist", "album").in_bulk([s.song_id for s in segments])
     return Timeline(

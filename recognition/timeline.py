@@ -16,7 +16,8 @@ crossfade, a window that holds both songs is named as one of them); where two se
 overlap the boundary is put halfway through the overlap, where the one song gives way to the
 other; and where a segment borders a gap, its edge is put where its votes thin out to
 ``config.timeline_fade_rate_share`` of their rate (the middle of a fade into what the catalog
-does not know). Time between segments is a gap: nothing known played.
+does not know), at most ``config.timeline_fade_max_seconds`` in. Time between segments is a
+gap: nothing known played.
 """
 
 from __future__ import annotations
@@ -214,15 +215,17 @@ def _faded(
     segment: Segment, run: _Run, segments: Sequence[Segment], config: EngineConfig
 ) -> Segment:
     """``segment`` with each edge that borders a gap moved in to where its votes fall below
-    ``config.timeline_fade_rate_share`` of their rate over the segment; never moved out."""
+    ``config.timeline_fade_rate_share`` of their rate over the segment, by no more than
+    ``config.timeline_fade_max_seconds``; never moved out."""
     reach = config.timeline_neighbour_seconds
+    most = config.timeline_fade_max_seconds
     others = [s for s in segments if s is not segment]
     start, end = segment.from_seconds, segment.to_seconds
     rising, falling = _thinning_edges(run.vote_seconds, start, end, config)
     if not any(start - reach <= s.to_seconds and s.from_seconds < start for s in others):
-        start = max(start, rising)
+        start = max(start, min(rising, start + most))
     if not any(s.from_seconds <= end + reach and end < s.to_seconds for s in others):
-        end = min(end, falling)
+        end = min(end, max(falling, end - most))
     return _trimmed(segment, start, end) if end - start > 0 else segment
 
 
@@ -230,19 +233,20 @@ def _thinning_edges(
     vote_seconds: np.ndarray, start: float, end: float, config: EngineConfig
 ) -> tuple[float, float]:
     """The first and last moments in [start, end] around which the (sorted) votes, counted over
-    ``config.timeline_fade_window_seconds``, reach ``config.timeline_fade_rate_share`` of
-    their rate over the whole of it."""
+    ``config.timeline_fade_window_seconds`` within [start, end], reach
+    ``config.timeline_fade_rate_share`` of their rate over the whole of it: at a hard cut the
+    rate holds to the cut."""
     width = config.timeline_fade_window_seconds
-    votes = vote_seconds[(vote_seconds >= start - width) & (vote_seconds <= end + width)]
-    inside = np.count_nonzero((votes >= start) & (votes <= end))
+    votes = vote_seconds[(vote_seconds >= start) & (vote_seconds <= end)]
     moments = np.append(np.arange(start, end, _EDGE_STEP_SECONDS), end)
-    if inside == 0:
+    if len(votes) == 0:
         return start, end
-    counts = np.searchsorted(votes, moments + width / 2) - np.searchsorted(
-        votes, moments - width / 2
-    )
-    rate = inside / max(end - start, width)
-    strong = moments[counts / width >= config.timeline_fade_rate_share * rate]
+    low = np.maximum(moments - width / 2, start)
+    high = np.minimum(moments + width / 2, end)
+    counts = np.searchsorted(votes, high, side="right") - np.searchsorted(votes, low)
+    rate = len(votes) / max(end - start, width)
+    heard = counts / np.maximum(high - low, _EDGE_STEP_SECONDS)
+    strong = moments[heard >= config.timeline_fade_rate_share * rate]
     return (float(strong[0]), float(strong[-1])) if len(strong) else (start, end)
 
 

@@ -4,6 +4,9 @@ heard was heard."""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterable, Iterator
+
 import numpy as np
 
 from fingerprints.config import EngineConfig
@@ -41,16 +44,69 @@ def match_window(
     if winner is not None:
         confidence = identified.verdict.confidence
         match = _window_match(identified, winner, window.start_seconds, confidence, config)
-    votes = [identified]
+    also_heard = _heard(identified, window.start_seconds, config, leaving_out=winner)
     if previous_speed != identified.speed:
-        votes.append(vote_at_speed(window.query, previous_speed, store, config))
-    also_heard = tuple(
-        _window_match(vote, candidate, window.start_seconds, 0.0, config)
-        for vote in votes
-        for candidate in vote.verdict.candidates
-        if candidate is not winner and candidate.aligned_matches >= config.min_aligned_matches
-    )
+        also_heard += _heard_at_speed(window, previous_speed, store, config)
     return Window(window.start_seconds, match, also_heard)
+
+
+def matched_windows(
+    windows: Iterable[RecordingWindow], store: FingerprintStore, config: EngineConfig
+) -> Iterator[Window]:
+    """Each of ``windows`` matched (``match_window``, at the speed the window before was
+    named at), given out once the window after it is matched too: when that one names a
+    song at another speed, the window is voted on again at that speed, for what it heard of
+    the song, which started in it (a song played slow after one played as it is starts in a
+    window named as the first, voted on at the first's speed only)."""
+    before: tuple[RecordingWindow, Window] | None = None
+    for window in windows:
+        speed = before[1].match.speed if before and before[1].match else 1.0
+        matched = match_window(window, store, config, previous_speed=speed)
+        if before is not None:
+            yield _heard_again(*before, matched, store, config)
+        before = window, matched
+    if before is not None:
+        yield before[1]
+
+
+def _heard_again(
+    window: RecordingWindow,
+    matched: Window,
+    after: Window,
+    store: FingerprintStore,
+    config: EngineConfig,
+) -> Window:
+    """``matched`` (of ``window``), with what it heard at the speed ``after`` was named at,
+    when that is not the speed its own match was found at."""
+    own_speed = matched.match.speed if matched.match is not None else 1.0
+    if after.match is None or after.match.speed == own_speed:
+        return matched
+    heard = _heard_at_speed(window, after.match.speed, store, config)
+    return dataclasses.replace(matched, also_heard=matched.also_heard + heard)
+
+
+def _heard_at_speed(
+    window: RecordingWindow, speed: float, store: FingerprintStore, config: EngineConfig
+) -> tuple[WindowMatch, ...]:
+    """The songs ``window`` heard played at ``speed``, with enough votes to be named."""
+    vote = vote_at_speed(window.query, speed, store, config)
+    return _heard(vote, window.start_seconds, config)
+
+
+def _heard(
+    identified: Identification,
+    start_seconds: float,
+    config: EngineConfig,
+    *,
+    leaving_out: Candidate | None = None,
+) -> tuple[WindowMatch, ...]:
+    """The candidates of ``identified`` with ``config.min_aligned_matches`` votes, as window
+    matches, but ``leaving_out``."""
+    return tuple(
+        _window_match(identified, candidate, start_seconds, 0.0, config)
+        for candidate in identified.verdict.candidates
+        if candidate is not leaving_out and candidate.aligned_matches >= config.min_aligned_matches
+    )
 
 
 def _window_match(

@@ -28,15 +28,21 @@ class Play:
     end: float
     song_start: float = 0.0
     speed: float = 1.0
-    #: Its last seconds fade out: its votes thin from their full rate to none at ``end``.
+    #: Its last seconds fade out: its votes thin from their full rate to none at ``end``, as
+    #: a real fade's do: 80 % of them are still heard halfway, where it is at half its level.
     fade_out: float = 0.0
+    #: Its last seconds are quieter than the rest: they give this share of its votes.
+    quiet_share: float = 1.0
+    quiet_seconds: float = 0.0
 
     def vote_seconds(self, start: float, end: float) -> np.ndarray:
         """When its votes were heard between ``start`` and ``end``: ten a second, fewer and
         fewer through the fade (one kept where an even spread of the shares says so)."""
         times = np.arange(max(start, self.start), min(end, self.end), 0.1)
-        faded = np.clip((self.end - times) / self.fade_out, 0, 1) if self.fade_out else 1.0
-        kept = (np.arange(len(times)) * 0.618034) % 1 < faded
+        share = np.where(times >= self.end - self.quiet_seconds, self.quiet_share, 1.0)
+        if self.fade_out:
+            share = share * np.clip(1.6 * (self.end - times) / self.fade_out, 0, 1)
+        kept = (np.arange(len(times)) * 0.618034) % 1 < share
         return times[kept].astype(np.float32)
 
 
@@ -214,6 +220,16 @@ def test_a_song_fading_into_unknown_audio_ends_in_the_middle_of_its_fade() -> No
 
     assert segment.to_seconds == pytest.approx(77.0, abs=0.7)
     assert segment.song_to_seconds == pytest.approx(segment.to_seconds - 10.0, abs=0.01)
+
+
+def test_a_quiet_last_passage_moves_the_edge_in_no_further_than_a_fade_would() -> None:
+    """Its last 20 s give 60 % of the votes the rest does: a fade would end below that rate
+    sooner, and the edge goes no further in than the middle of the longest fade."""
+    windows = windows_of([Play(3, 10.0, 80.0, quiet_share=0.6, quiet_seconds=20.0)], 120.0)
+
+    [segment] = build_segments(windows, CONFIG)
+
+    assert segment.to_seconds == pytest.approx(80.0 - CONFIG.timeline_fade_max_seconds, abs=0.2)
 
 
 def test_a_song_heard_to_its_end_keeps_its_edges() -> None:
