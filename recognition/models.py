@@ -120,6 +120,12 @@ class TimelineJob(models.Model):
     #: When the worker running it last wrote its progress: a running job whose worker has been
     #: silent for ``KAZOOM_TIMELINE_STALE_SECONDS`` is taken for one whose worker is gone.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    #: The recording's windows matched so far (``recognition.timeline_checkpoints``), written
+    #: with its progress, which is how far they reach: a run goes on after them.
+    checkpoint = models.JSONField(default=list, blank=True, editable=False)
+    #: Runs of it that workers started, the one under way included; a run stopped on request
+    #: gives its attempt back, one whose worker was lost (killed) does not.
+    attempts = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.db import reset_queries
@@ -105,9 +105,9 @@ class Timeline:
     elapsed_ms: float
 
 
-#: Called as a recording is worked through: seconds done, and the seconds it declares (None
-#: when its header does not say).
-Progress = Callable[[float, float | None], None]
+#: Called after each window of a recording: the seconds worked through, the seconds it
+#: declares (None when its header does not say), and every window matched so far, in order.
+Progress = Callable[[float, float | None, Sequence[Window]], None]
 
 
 def recognize_timeline(
@@ -116,18 +116,20 @@ def recognize_timeline(
     store: FingerprintStore,
     config: EngineConfig,
     on_progress: Progress | None = None,
+    resumed: Sequence[Window] = (),
 ) -> Timeline:
     """The timeline of ``source`` (a path or an open binary file): its windows recognised as
     it is decoded, searched for the speeds of ``config.timeline_speed_search``, then merged
-    into segments.
+    into segments. ``resumed`` are its first windows as an earlier run matched them (from
+    ``on_progress``): the work goes on after them, to the timeline a whole run gives.
 
     Raises ``fingerprints.errors.AudioError`` when the recording cannot be used.
     """
     started = time.perf_counter()
     recording = open_recording(source, config)
     config = dataclasses.replace(config, speed_search=config.timeline_speed_search)
-    windows: list[Window] = []
-    for window in recording.windows():
+    windows = list(resumed)
+    for window in recording.windows(skip=len(windows)):
         previous = windows[-1].match if windows else None
         speed = previous.speed if previous is not None else 1.0
         windows.append(match_window(window, store, config, previous_speed=speed))
@@ -137,7 +139,7 @@ def recognize_timeline(
         reset_queries()
         if on_progress is not None:
             done = window.start_seconds + window.query.audio.duration_seconds
-            on_progress(done, recording.declared_seconds)
+            on_progress(done, recording.declared_seconds, windows)
     segments = build_segments(windows, config)
     songs = Song.objects.select_related("artist", "album").in_bulk([s.song_id for s in segments])
     return Timeline(

@@ -76,7 +76,6 @@ def _window_match(
         offset_seconds=config.frames_to_seconds(candidate.offset_frames),
         confidence=confidence,
         speed=identified.speed,
-        aligned_matches=candidate.aligned_matches,
         heard_from_seconds=heard_from,
         heard_to_seconds=heard_to,
         vote_seconds=vote_seconds.astype(np.float32),
