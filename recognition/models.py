@@ -9,6 +9,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 
 from catalog.models import Song
 
@@ -91,7 +93,7 @@ def new_job_id() -> str:
 class TimelineJob(models.Model):
     """A long recording uploaded for its timeline, worked through by the task queue's worker
     (``recognition.timeline_jobs``). Its file waits in ``KAZOOM_TIMELINE_UPLOADS_DIR`` under
-    the job's id, and goes once the job ends."""
+    the job's id, and goes once the job ends or is deleted."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -141,3 +143,13 @@ class TimelineJob(models.Model):
 
     def __str__(self) -> str:
         return f"Timeline of {self.file_name or 'a recording'}: {self.get_status_display()}"
+
+
+@receiver(post_delete, sender=TimelineJob)
+def _delete_kept_recording(
+    sender: type[TimelineJob], instance: TimelineJob, **kwargs: object
+) -> None:
+    """A job deleted (alone, or with others in one query) takes its kept recording with it,
+    once the deletion is committed."""
+    path = instance.upload_path()
+    transaction.on_commit(lambda: path.unlink(missing_ok=True))
