@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
@@ -13,6 +14,20 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from catalog.models import Song
+
+
+def delete_in_batches(rows: models.QuerySet[Any], oldest_first_by: str, batch_size: int) -> int:
+    """Delete ``rows``, oldest first by the field ``oldest_first_by``, ``batch_size`` at a
+    time, each batch in a transaction of its own (the site's writers wait for one batch, never
+    for the whole prune), their delete signals sent; how many were deleted."""
+    deleted = 0
+    while True:
+        with transaction.atomic():
+            batch = list(rows.order_by(oldest_first_by).values_list("pk", flat=True)[:batch_size])
+            if not batch:
+                return deleted
+            _, per_model = rows.model.objects.filter(pk__in=batch).delete()
+            deleted += per_model.get(rows.model._meta.label, 0)
 
 
 class RecognitionAttempt(models.Model):
@@ -64,20 +79,11 @@ class RecognitionAttempt(models.Model):
 
     @classmethod
     def prune(cls, before: datetime, *, batch_size: int = 10_000) -> int:
-        """Delete the attempts logged before ``before``, oldest first, ``batch_size`` at a time,
-        each batch in a transaction of its own (the site's writers wait for one batch, never
-        for the whole prune); how many were deleted."""
-        deleted = 0
-        while True:
-            with transaction.atomic():
-                batch = list(
-                    cls.objects.filter(created_at__lt=before)
-                    .order_by("created_at")
-                    .values_list("pk", flat=True)[:batch_size]
-                )
-                if not batch:
-                    return deleted
-                deleted += cls.objects.filter(pk__in=batch).delete()[0]
+        """Delete the attempts logged before ``before`` (``delete_in_batches``); how many were
+        deleted."""
+        return delete_in_batches(
+            cls.objects.filter(created_at__lt=before), "created_at", batch_size
+        )
 
     def __str__(self) -> str:
         when = f"{self.created_at:%Y-%m-%d %H:%M:%S}"
@@ -132,6 +138,15 @@ class TimelineJob(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    @classmethod
+    def prune(cls, before: datetime, *, batch_size: int = 10_000) -> int:
+        """Delete the jobs that ended before ``before``, results and all
+        (``delete_in_batches``); how many were deleted."""
+        ended = cls.objects.filter(
+            status__in=[cls.Status.DONE, cls.Status.FAILED], finished_at__lt=before
+        )
+        return delete_in_batches(ended, "finished_at", batch_size)
 
     @property
     def finished(self) -> bool:

@@ -17,7 +17,8 @@ after them, to the timeline a whole run gives (``recognize_timeline``'s ``resume
   is then failed as ``interrupted``, and said so.
 
 A run whose job has been taken from it meanwhile (put back by a look, or deleted) stops at
-its next write and leaves the job alone.
+its next write and leaves the job alone. A recording no job keeps (a crash between keeping
+it and saving its job) is removed by ``remove_unkept_uploads`` (``manage.py prune``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +62,10 @@ INTERRUPTED_MESSAGE = (
     f"The worker stopped before the timeline was finished, {MAX_ATTEMPTS} times "
     "(killed, or out of memory): it is not tried again."
 )
+
+#: A recording no job keeps is removed once it is this old: no job is still being saved
+#: for it.
+UNKEPT_UPLOAD_AGE = timedelta(hours=1)
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +105,23 @@ def find_job(public_id: str) -> TimelineJob | None:
         _lost(job)
         job.refresh_from_db()
     return job
+
+
+def remove_unkept_uploads() -> int:
+    """Remove the files in ``KAZOOM_TIMELINE_UPLOADS_DIR`` that are no job's recording and
+    were last written over ``UNKEPT_UPLOAD_AGE`` ago (a crash between keeping a recording and
+    saving its job left them); how many."""
+    folder = Path(settings.KAZOOM_TIMELINE_UPLOADS_DIR)
+    if not folder.is_dir():
+        return 0
+    kept = {job.upload_path().name for job in TimelineJob.objects.only("public_id")}
+    written_before = (timezone.now() - UNKEPT_UPLOAD_AGE).timestamp()
+    removed = 0
+    for path in folder.iterdir():
+        if path.name not in kept and path.is_file() and path.stat().st_mtime < written_before:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def _stale(job: TimelineJob) -> bool:
