@@ -54,7 +54,7 @@ from .timeline_files import timeline_of_file
 Status = TimelineJob.Status
 
 #: The progress and the checkpoint are written at most this often (seconds): a window takes
-#: milliseconds, and the checkpoint of hours is a few hundred kB.
+#: milliseconds, and the checkpoint of three hours is about 1 MB (470 bytes a window).
 CHECKPOINT_EVERY_SECONDS = 2.0
 #: Runs of a job started before a lost one fails it.
 MAX_ATTEMPTS = 3
