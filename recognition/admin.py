@@ -82,7 +82,7 @@ class TimelineJobAdmin(admin.ModelAdmin):
     @admin.display(description="page")
     def public_page(self, job: TimelineJob) -> SafeString:
         url = reverse("timeline-job", args=[job.public_id])
-        return format_html('<a href="{}">{}</a>', url, url)
+        return format_html('<a href="{}">Its page</a>', url)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
