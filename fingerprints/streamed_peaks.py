@@ -45,13 +45,11 @@ def stream_peaks(
     """The peaks of the concatenated 1-D float32 ``blocks`` as ``find_peaks`` would find them
     in the whole signal (from each of ``phase_samples`` on), a stretch at a time.
 
-    Each window of frames is analysed with a margin of frames either side, so that its peaks
-    are those of the whole signal: a peak depends on the frames within half a neighbourhood
-    and half a density window of it, and the margin is a whole window and neighbourhood
-    (more than the largest phase, which is under a hop).
+    Each window of frames is analysed with a margin of ``settling_frames`` either side, so
+    that its peaks are those of the whole signal.
     """
     window = WINDOW_CHUNKS * max(1, config.seconds_to_frames(config.chunk_seconds))
-    margin = config.seconds_to_frames(config.density_window_seconds) + config.neighbourhood_frames
+    margin = settling_frames(config)
     held: list[np.ndarray] = []
     held_from = 0  # the frame at which the held samples start
     settled = 0  # peaks before this frame are final
@@ -76,6 +74,14 @@ def stream_peaks(
         for shift in phase_samples
     ]
     yield SettledPeaks(max(settled, frame_count(total, config)), phases, total)
+
+
+def settling_frames(config: EngineConfig) -> int:
+    """Frames from a signal's start after which its peaks are those of any longer signal it
+    ends: a peak depends on the frames within half a neighbourhood and half a density window
+    of it, and this is a whole window and neighbourhood (more than the largest phase, which
+    is under a hop)."""
+    return config.seconds_to_frames(config.density_window_seconds) + config.neighbourhood_frames
 
 
 def find_peaks_in_blocks(

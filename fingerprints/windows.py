@@ -20,7 +20,7 @@ from .errors import TooShort
 from .peaks import Peaks
 from .pipeline import Limit, Query, open_within, query_analysis, query_phase_samples
 from .spectrogram import frame_count
-from .streamed_peaks import stream_peaks
+from .streamed_peaks import settling_frames, stream_peaks
 
 
 @dataclass(frozen=True)
@@ -45,11 +45,19 @@ class WindowedRecording:
         self.duration_seconds = 0.0
         self._audio: list[np.ndarray] = []  # the samples from ``_audio_from`` on
         self._audio_from = 0
+        self._samples_read = 0
 
-    def windows(self) -> Iterator[RecordingWindow]:
+    def windows(self, skip: int = 0) -> Iterator[RecordingWindow]:
         """The windows of ``config.timeline_window_seconds``, one every
         ``config.timeline_hop_seconds`` from the start, and a last one ending where the
-        recording ends; a recording shorter than a window is one window.
+        recording ends, but the first ``skip`` of them; a recording shorter than a window is
+        one window.
+
+        Skipped windows are not analysed: the signal is analysed from ``settling_frames``
+        before the last of them, where its peaks are already those of the whole recording.
+        It is still decoded from the start, and dropped up to there as it comes: a resampler
+        started after a seek rounds its samples otherwise (by 1e-7), and so the windows after
+        are exactly those of the whole recording.
 
         Raises ``AudioError`` when the recording cannot be decoded, is shorter than
         ``config.min_query_seconds`` or longer than ``config.max_timeline_seconds``.
@@ -58,20 +66,25 @@ class WindowedRecording:
         shifts = query_phase_samples(config)
         hop = max(1, config.seconds_to_frames(config.timeline_hop_seconds))
         width = config.seconds_to_frames(config.timeline_window_seconds)
+        origin = max(0, (skip - 1) * hop - settling_frames(config))  # the first frame analysed
+        self._audio_from = origin * config.hop_length
         pending = [_no_peaks()] * len(shifts)
-        start = 0  # the frame the next window starts at
-        blocks = self._kept(self._reader.blocks())
+        start = skip * hop  # the frame the next window starts at
+        blocks = self._kept(self._reader.blocks(), self._audio_from)
         for stretch in stream_peaks(blocks, config, config.query_density, shifts):
-            pending = [Peaks.concatenate([p, new]) for p, new in zip(pending, stretch.phases)]
+            pending = [
+                Peaks.concatenate([p, _moved(new, origin)])
+                for p, new in zip(pending, stretch.phases)
+            ]
             audio = self._held_audio()
-            while start + width <= stretch.until_frame:
+            while start + width <= origin + stretch.until_frame:
                 yield self._window(start, width, audio, pending, shifts)
                 start += hop
             # The last window may start up to a hop before the next one would.
             keep_from = max(0, start - hop)
             pending = [_from_frame(p, keep_from) for p in pending]
             self._drop_audio_before(keep_from * config.hop_length)
-        total = stretch.samples_read
+        total = self._samples_read
         self._check_length(total)
         self.duration_seconds = total / config.sample_rate
         frames = frame_count(total, config)
@@ -79,11 +92,18 @@ class WindowedRecording:
             last = max(0, frames - width)
             yield self._window(last, width, self._held_audio(), pending, shifts)
 
-    def _kept(self, blocks: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
-        """``blocks``, each also kept for the windows' own samples."""
+    def _kept(self, blocks: Iterator[np.ndarray], from_sample: int) -> Iterator[np.ndarray]:
+        """``blocks`` from sample ``from_sample`` on, each also kept for the windows' own
+        samples; the samples before are dropped as they come. Once exhausted,
+        ``_samples_read`` is the length of the whole signal."""
+        read = 0
         for block in blocks:
-            self._audio.append(block)
-            yield block
+            read += len(block)
+            if read > from_sample:
+                block = block[max(0, len(block) - (read - from_sample)) :]
+                self._audio.append(block)
+                yield block
+        self._samples_read = read
 
     def _held_audio(self) -> np.ndarray:
         """The samples kept, from ``_audio_from`` on, as one array."""
@@ -152,6 +172,11 @@ def _no_peaks() -> Peaks:
 def _from_frame(peaks: Peaks, frame: int) -> Peaks:
     keep = peaks.frames >= frame
     return Peaks(peaks.frames[keep], peaks.bins[keep], peaks.levels[keep])
+
+
+def _moved(peaks: Peaks, frames: int) -> Peaks:
+    """``peaks`` numbered ``frames`` later."""
+    return Peaks(peaks.frames + np.int32(frames), peaks.bins, peaks.levels)
 
 
 def _between(peaks: Peaks, start: int, stop: int) -> Peaks:

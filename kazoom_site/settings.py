@@ -223,8 +223,11 @@ KAZOOM_API_KEY = env_secret("KAZOOM_API_KEY", "", required=False)
 #: client (for the rate limit and the admin's login lockout) is the address that many entries
 #: from its end; 0, the default, trusts none of it and takes the connection's own address.
 KAZOOM_TRUSTED_PROXIES = env_int("KAZOOM_TRUSTED_PROXIES", 0)
-#: ``manage.py prune_attempts`` deletes the recognition attempts logged longer ago than this.
+#: ``manage.py prune`` deletes the recognition attempts logged longer ago than this, and the
+#: timeline jobs that ended longer ago than ``KAZOOM_TIMELINE_RETENTION_DAYS`` (with their
+#: results).
 KAZOOM_ATTEMPT_RETENTION_DAYS = env_int("KAZOOM_ATTEMPT_RETENTION_DAYS", 90)
+KAZOOM_TIMELINE_RETENTION_DAYS = env_int("KAZOOM_TIMELINE_RETENTION_DAYS", 30)
 #: Where the admin keeps uploaded song files, under names the server makes.
 KAZOOM_LIBRARY_DIR = DATA_DIR / "library"
 #: Where the admin keeps a file chosen on a song form that was refused for another field, so
@@ -238,12 +241,12 @@ KAZOOM_PLAYBACK = env_choice("KAZOOM_PLAYBACK", "STAFF", ["STAFF", "EVERYONE"]).
 #: Largest recording accepted for a timeline (``/timeline/`` and ``POST /api/timeline``), in
 #: bytes, from ``KAZOOM_TIMELINE_MAX_UPLOAD_MB``.
 KAZOOM_TIMELINE_MAX_UPLOAD_BYTES = env_int("KAZOOM_TIMELINE_MAX_UPLOAD_MB", 500) * 1024 * 1024
-#: A running timeline job whose worker has written no progress for this many seconds is
-#: reported failed when it is looked at: its worker is gone. A worker writes it at least every
-#: few seconds (a window takes milliseconds, five minutes of peaks a few seconds).
+#: A running timeline job whose worker has written no progress for this many seconds is put
+#: back on the queue when it is looked at: its worker is gone. A worker writes it at least
+#: every few seconds (a window takes milliseconds, five minutes of peaks a few seconds).
 KAZOOM_TIMELINE_STALE_SECONDS = env_int("KAZOOM_TIMELINE_STALE_SECONDS", 120)
 #: Where the recordings of timeline jobs wait for the worker, under names the server makes;
-#: each goes when its job ends.
+#: each goes when its job ends, and one no job keeps (left by a crash) with ``manage.py prune``.
 KAZOOM_TIMELINE_UPLOADS_DIR = DATA_DIR / "timeline-uploads"
 #: Where uploads too big to keep in memory are written while a request is read: in the data
 #: directory, on disk (the system's temporary folder may be a RAM disk), and on the filesystem

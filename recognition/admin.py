@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
-from .models import RecognitionAttempt
+from .models import RecognitionAttempt, TimelineJob
 
 
 @admin.register(RecognitionAttempt)
@@ -43,4 +46,46 @@ class RecognitionAttemptAdmin(admin.ModelAdmin):
     def has_change_permission(
         self, request: HttpRequest, obj: RecognitionAttempt | None = None
     ) -> bool:
+        return False
+
+
+@admin.register(TimelineJob)
+class TimelineJobAdmin(admin.ModelAdmin):
+    """Read-only, newest first: jobs are the worker's to change. Deleting one, or many at
+    once, deletes its kept recording too (``TimelineJob``'s ``post_delete``)."""
+
+    list_display = [
+        "file_name",
+        "status",
+        "progress_percent",
+        "created_at",
+        "finished_at",
+        "error",
+        "public_page",
+    ]
+    list_filter = ["status"]
+    search_fields = ["file_name", "public_id"]
+    date_hierarchy = "created_at"
+    ordering = ["-created_at"]
+    exclude = ["result"]
+
+    @admin.display(description="progress", ordering="done_seconds")
+    def progress_percent(self, job: TimelineJob) -> str | None:
+        if job.status == TimelineJob.Status.DONE:
+            return "100%"
+        return None if not job.total_seconds else f"{job.done_seconds / job.total_seconds:.0%}"
+
+    @admin.display(description="error", ordering="error_code")
+    def error(self, job: TimelineJob) -> str:
+        return f"{job.error_code}: {job.error_message}" if job.error_code else ""
+
+    @admin.display(description="page")
+    def public_page(self, job: TimelineJob) -> SafeString:
+        url = reverse("timeline-job", args=[job.public_id])
+        return format_html('<a href="{}">Its page</a>', url)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: TimelineJob | None = None) -> bool:
         return False

@@ -6,11 +6,28 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 
 from catalog.models import Song
+
+
+def delete_in_batches(rows: models.QuerySet[Any], oldest_first_by: str, batch_size: int) -> int:
+    """Delete ``rows``, oldest first by the field ``oldest_first_by``, ``batch_size`` at a
+    time, each batch in a transaction of its own (the site's writers wait for one batch, never
+    for the whole prune), their delete signals sent; how many were deleted."""
+    deleted = 0
+    while True:
+        with transaction.atomic():
+            batch = list(rows.order_by(oldest_first_by).values_list("pk", flat=True)[:batch_size])
+            if not batch:
+                return deleted
+            _, per_model = rows.model.objects.filter(pk__in=batch).delete()
+            deleted += per_model.get(rows.model._meta.label, 0)
 
 
 class RecognitionAttempt(models.Model):
@@ -62,20 +79,11 @@ class RecognitionAttempt(models.Model):
 
     @classmethod
     def prune(cls, before: datetime, *, batch_size: int = 10_000) -> int:
-        """Delete the attempts logged before ``before``, oldest first, ``batch_size`` at a time,
-        each batch in a transaction of its own (the site's writers wait for one batch, never
-        for the whole prune); how many were deleted."""
-        deleted = 0
-        while True:
-            with transaction.atomic():
-                batch = list(
-                    cls.objects.filter(created_at__lt=before)
-                    .order_by("created_at")
-                    .values_list("pk", flat=True)[:batch_size]
-                )
-                if not batch:
-                    return deleted
-                deleted += cls.objects.filter(pk__in=batch).delete()[0]
+        """Delete the attempts logged before ``before`` (``delete_in_batches``); how many were
+        deleted."""
+        return delete_in_batches(
+            cls.objects.filter(created_at__lt=before), "created_at", batch_size
+        )
 
     def __str__(self) -> str:
         when = f"{self.created_at:%Y-%m-%d %H:%M:%S}"
@@ -91,7 +99,7 @@ def new_job_id() -> str:
 class TimelineJob(models.Model):
     """A long recording uploaded for its timeline, worked through by the task queue's worker
     (``recognition.timeline_jobs``). Its file waits in ``KAZOOM_TIMELINE_UPLOADS_DIR`` under
-    the job's id, and goes once the job ends."""
+    the job's id, and goes once the job ends or is deleted."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -120,10 +128,25 @@ class TimelineJob(models.Model):
     #: When the worker running it last wrote its progress: a running job whose worker has been
     #: silent for ``KAZOOM_TIMELINE_STALE_SECONDS`` is taken for one whose worker is gone.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    #: The recording's windows matched so far (``recognition.timeline_checkpoints``), written
+    #: with its progress, which is how far they reach: a run goes on after them.
+    checkpoint = models.JSONField(default=list, blank=True, editable=False)
+    #: Runs of it that workers started, the one under way included; a run stopped on request
+    #: gives its attempt back, one whose worker was lost (killed) does not.
+    attempts = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+
+    @classmethod
+    def prune(cls, before: datetime, *, batch_size: int = 10_000) -> int:
+        """Delete the jobs that ended before ``before``, results and all
+        (``delete_in_batches``); how many were deleted."""
+        ended = cls.objects.filter(
+            status__in=[cls.Status.DONE, cls.Status.FAILED], finished_at__lt=before
+        )
+        return delete_in_batches(ended, "finished_at", batch_size)
 
     @property
     def finished(self) -> bool:
@@ -135,3 +158,13 @@ class TimelineJob(models.Model):
 
     def __str__(self) -> str:
         return f"Timeline of {self.file_name or 'a recording'}: {self.get_status_display()}"
+
+
+@receiver(post_delete, sender=TimelineJob)
+def _delete_kept_recording(
+    sender: type[TimelineJob], instance: TimelineJob, **kwargs: object
+) -> None:
+    """A job deleted (alone, or with others in one query) takes its kept recording with it,
+    once the deletion is committed."""
+    path = instance.upload_path()
+    transaction.on_commit(lambda: path.unlink(missing_ok=True))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.db import reset_queries
@@ -105,9 +105,9 @@ class Timeline:
     elapsed_ms: float
 
 
-#: Called as a recording is worked through: seconds done, and the seconds it declares (None
-#: when its header does not say).
-Progress = Callable[[float, float | None], None]
+#: Called after each window of a recording: the seconds worked through, the seconds it
+#: declares (None when its header does not say), and every window matched so far, in order.
+Progress = Callable[[float, float | None, Sequence[Window]], None]
 
 
 def recognize_timeline(
@@ -116,18 +116,21 @@ def recognize_timeline(
     store: FingerprintStore,
     config: EngineConfig,
     on_progress: Progress | None = None,
+    resumed: Sequence[Window] = (),
 ) -> Timeline:
     """The timeline of ``source`` (a path or an open binary file): its windows recognised as
     it is decoded, searched for the speeds of ``config.timeline_speed_search``, then merged
-    into segments.
+    into segments. ``resumed`` are its first windows as an earlier run matched them (from
+    ``on_progress``): the work goes on after them, to the timeline a whole run gives.
 
     Raises ``fingerprints.errors.AudioError`` when the recording cannot be used.
     """
     started = time.perf_counter()
     recording = open_recording(source, config)
     config = dataclasses.replace(config, speed_search=config.timeline_speed_search)
-    windows: list[Window] = []
-    for window in matched_windows(recording.windows(), store, config):
+    windows = list(resumed)
+    before = windows[-1] if windows else None
+    for window in matched_windows(recording.windows(skip=len(windows)), store, config, before):
         windows.append(window)
         # With DEBUG on, Django logs the SQL of every query until the request ends, and a
         # window's lookups spell out thousands of hashes: a recording of hours would hold
@@ -136,7 +139,7 @@ def recognize_timeline(
         if on_progress is not None:
             done = window.start_seconds + config.timeline_window_seconds
             declared = recording.declared_seconds
-            on_progress(min(done, declared) if declared else done, declared)
+            on_progress(min(done, declared) if declared else done, declared, windows)
     segments = build_segments(windows, config)
     songs = Song.objects.select_related("artist", "album").in_bulk([s.song_id for s in segments])
     return Timeline(

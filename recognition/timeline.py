@@ -47,7 +47,6 @@ class WindowMatch:
     confidence: float
     #: The playback speed found: 1.04 when the recording plays the song 4 % fast.
     speed: float
-    aligned_matches: int
     #: Recording times (seconds) of the first and last of the window's aligned votes: where
     #: in the window the song was heard.
     heard_from_seconds: float
@@ -109,8 +108,7 @@ class _Run:
     def vote_seconds(self) -> np.ndarray:
         """When each vote for this stretch was heard, in its windows and those overheard,
         sorted; a moment two overlapping windows both heard counts once (to the frame)."""
-        heard = np.concatenate([m.vote_seconds for m in self.matches + self.overheard])
-        return np.unique(np.round(heard, _VOTE_DECIMALS))
+        return heard_votes(np.concatenate([m.vote_seconds for m in self.matches + self.overheard]))
 
     def continues_with(self, window: Window, config: EngineConfig) -> bool:
         """Whether ``window``'s match plays on this stretch of the song: the same song, where
@@ -141,6 +139,12 @@ class _Run:
 
     def inside(self, other: _Run) -> bool:
         return other.heard_from <= self.heard_from and self.heard_to <= other.heard_to
+
+
+def heard_votes(vote_seconds: np.ndarray) -> np.ndarray:
+    """The moments of ``vote_seconds`` (float32) as segments read them: to the hundredth of a
+    second, sorted, each once."""
+    return np.unique(np.round(vote_seconds, _VOTE_DECIMALS))
 
 
 def build_segments(windows: Sequence[Window], config: EngineConfig) -> list[Segment]:

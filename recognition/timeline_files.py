@@ -4,6 +4,7 @@ piece of work the command does per file and the task queue's worker does per job
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,7 @@ from fingerprints.store import FingerprintStore
 from .presenters import timeline_json
 from .refusals import refusal_json
 from .services import Progress, Timeline, recognize_timeline
+from .timeline import Window
 
 
 @dataclass(frozen=True)
@@ -34,13 +36,17 @@ def timeline_of_file(
     store: FingerprintStore,
     config: EngineConfig,
     on_progress: Progress | None = None,
+    resumed: Sequence[Window] = (),
 ) -> FileTimeline:
     """The timeline of ``source``, named ``path`` in its body. A failure of the recording or of
     a database is its answer, not an exception; ``on_progress`` may stop the work by raising
-    an exception that is not an ``Exception`` (as KeyboardInterrupt is not)."""
+    an exception that is not an ``Exception`` (as KeyboardInterrupt is not); the work goes
+    on after the ``resumed`` windows (``recognize_timeline``)."""
     started = time.perf_counter()
     try:
-        timeline = recognize_timeline(source, store=store, config=config, on_progress=on_progress)
+        timeline = recognize_timeline(
+            source, store=store, config=config, on_progress=on_progress, resumed=resumed
+        )
     except Exception as error:  # the recording's failure is what it reports
         elapsed_ms = (time.perf_counter() - started) * 1000
         return FileTimeline(refusal_json(error, path, elapsed_ms), error=error)

@@ -3,16 +3,30 @@ put on the task queue; the worker works it through (``timeline_of_file``, as the
 command does), writing its progress as it goes, and keeps its result or its failure. The
 recording goes once the job ends.
 
-A job whose worker is asked to stop goes back on the queue, to be done again from the start;
-one whose task failed without the job ending (its worker killed, or a failure outside the
-recording's own) is reported failed as ``interrupted``, and so is a running job whose worker
-has written nothing for ``KAZOOM_TIMELINE_STALE_SECONDS`` when it is looked at.
+With its progress, at most every ``CHECKPOINT_EVERY_SECONDS`` and in the same UPDATE as its
+heartbeat, the worker writes the job's checkpoint: the windows matched so far. A run goes on
+after them, to the timeline a whole run gives (``recognize_timeline``'s ``resumed``):
+
+* a job whose worker is asked to stop (SIGTERM) writes its checkpoint and goes back on the
+  queue; that run gives its attempt back;
+* a job whose run was lost — its task failed without the job ending (its worker killed, found
+  by the next worker to start on the host, or a failure outside the recording's own), or it
+  is running but its worker has written nothing for ``KAZOOM_TIMELINE_STALE_SECONDS`` when it
+  is looked at — goes back on the queue from its last checkpoint, unless ``MAX_ATTEMPTS``
+  runs of it have been started: a recording that keeps killing its workers (out of memory)
+  is then failed as ``interrupted``, and said so.
+
+A run whose job has been taken from it meanwhile (put back by a look, or deleted) stops at
+its next write and leaves the job alone. A recording no job keeps (a crash between keeping
+it and saving its job) is removed by ``remove_unkept_uploads`` (``manage.py prune``).
 """
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +34,7 @@ from django.conf import settings
 from django.core.files.move import file_move_safe
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.dispatch import receiver
 from django.utils import timezone
 from django_tasks import TaskResult, TaskResultStatus, task
@@ -32,20 +47,36 @@ from fingerprints.wiring import engine_config, fingerprint_store
 from kazoom_site.worker import STOPPING
 
 from .models import TimelineJob
+from .timeline import Window
+from .timeline_checkpoints import windows_from_json, windows_json
 from .timeline_files import timeline_of_file
 
 Status = TimelineJob.Status
 
-#: Progress is written at most this often (seconds): a window takes milliseconds.
-PROGRESS_EVERY_SECONDS = 0.5
+#: The progress and the checkpoint are written at most this often (seconds): a window takes
+#: milliseconds, and the checkpoint of three hours is about 1 MB (470 bytes a window).
+CHECKPOINT_EVERY_SECONDS = 2.0
+#: Runs of a job started before a lost one fails it.
+MAX_ATTEMPTS = 3
 INTERRUPTED_MESSAGE = (
-    "The worker stopped before the timeline was finished: it was killed, or it failed."
+    f"The worker stopped before the timeline was finished, {MAX_ATTEMPTS} times "
+    "(killed, or out of memory): it is not tried again."
 )
+
+#: A recording no job keeps is removed once it is this old: no job is still being saved
+#: for it.
+UNKEPT_UPLOAD_AGE = timedelta(hours=1)
+
+logger = logging.getLogger(__name__)
 
 
 class JobInterrupted(BaseException):
     """The worker was asked to stop: not an ``Exception``, so that, as KeyboardInterrupt, it
     passes through the handlers of a recording's failures."""
+
+
+class _JobTaken(BaseException):
+    """The job is no longer this run's: another has it, or it is gone."""
 
 
 def submit_timeline(upload: UploadedFile, *, config: EngineConfig) -> TimelineJob:
@@ -66,13 +97,31 @@ def submit_timeline(upload: UploadedFile, *, config: EngineConfig) -> TimelineJo
 
 
 def find_job(public_id: str) -> TimelineJob | None:
-    """The job of that id in its URL, reported failed first if it is running but its worker
-    has been silent too long (gone, and no worker has started since to say so); None for
-    none."""
+    """The job of that id in its URL, put back on the queue first (or failed) if it is running
+    but its worker has been silent too long (gone, and no worker has started since to say
+    so); None for none."""
     job = TimelineJob.objects.filter(public_id=public_id).first()
     if job is not None and _stale(job):
-        _end(job, Status.FAILED, error_code="interrupted", error_message=INTERRUPTED_MESSAGE)
+        _lost(job)
+        job.refresh_from_db()
     return job
+
+
+def remove_unkept_uploads() -> int:
+    """Remove the files in ``KAZOOM_TIMELINE_UPLOADS_DIR`` that are no job's recording and
+    were last written over ``UNKEPT_UPLOAD_AGE`` ago (a crash between keeping a recording and
+    saving its job left them); how many."""
+    folder = Path(settings.KAZOOM_TIMELINE_UPLOADS_DIR)
+    if not folder.is_dir():
+        return 0
+    kept = {job.upload_path().name for job in TimelineJob.objects.only("public_id")}
+    written_before = (timezone.now() - UNKEPT_UPLOAD_AGE).timestamp()
+    removed = 0
+    for path in folder.iterdir():
+        if path.name not in kept and path.is_file() and path.stat().st_mtime < written_before:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def _stale(job: TimelineJob) -> bool:
@@ -108,26 +157,40 @@ def timeline_task(job_pk: int) -> None:
 def run_job(
     job_pk: int, *, store: FingerprintStore, config: EngineConfig, stopping: Callable[[], bool]
 ) -> None:
-    """Work the queued job through to its result or its failure; a job no longer queued is
-    left as it is. Raises JobInterrupted, the job back on the queue, once ``stopping()``."""
+    """Work the queued job through, from its checkpoint, to its result or its failure; a job
+    no longer queued is left as it is. Raises JobInterrupted, the job back on the queue, once
+    ``stopping()``."""
     with transaction.atomic():
         job = TimelineJob.objects.filter(pk=job_pk, status=Status.QUEUED).first()
         if job is None:
             return
-        job.status = Status.RUNNING
+        job.status, job.attempts = Status.RUNNING, job.attempts + 1
         job.started_at = job.heartbeat_at = timezone.now()
-        job.save(update_fields=["status", "started_at", "heartbeat_at"])
+        job.save(update_fields=["status", "attempts", "started_at", "heartbeat_at"])
+    resumed = windows_from_json(job.checkpoint)
+    if resumed:
+        logger.info(
+            "timeline job %s resumed after %d window(s), from %.1f s, attempt %d",
+            job.public_id,
+            len(resumed),
+            job.done_seconds,
+            job.attempts,
+        )
+    writer = _ProgressWriter(job, stopping)
     try:
         done = timeline_of_file(
             job.upload_path(),
             job.file_name,
             store=store,
             config=config,
-            on_progress=_ProgressWriter(job.pk, stopping),
+            on_progress=writer,
+            resumed=resumed,
         )
     except JobInterrupted:
-        _requeue(job)
+        _requeue(job, attempts=job.attempts - 1, **writer.progress())
         raise
+    except _JobTaken:
+        return
     if done.error is not None:
         error = done.body["error"]
         _end(job, Status.FAILED, error_code=error["code"], error_message=error["message"])
@@ -137,50 +200,82 @@ def run_job(
 
 
 class _ProgressWriter:
-    """The progress callback: writes the seconds done, and stops the work once asked to."""
+    """The progress callback: writes the seconds done and the checkpoint with the heartbeat,
+    and stops the work once asked to, or once the job is no longer this run's."""
 
-    def __init__(self, job_pk: int, stopping: Callable[[], bool]) -> None:
-        self._job_pk = job_pk
+    def __init__(self, job: TimelineJob, stopping: Callable[[], bool]) -> None:
+        self._job = job
         self._stopping = stopping
         self._written_at = float("-inf")
+        self._last: tuple[float, float | None, Sequence[Window]] | None = None
 
-    def __call__(self, done_seconds: float, declared_seconds: float | None) -> None:
+    def __call__(
+        self, done_seconds: float, declared_seconds: float | None, windows: Sequence[Window]
+    ) -> None:
+        self._last = (done_seconds, declared_seconds, windows)
         if self._stopping():
             raise JobInterrupted
         now = time.monotonic()
-        if now - self._written_at < PROGRESS_EVERY_SECONDS:
+        if now - self._written_at < CHECKPOINT_EVERY_SECONDS:
             return
         self._written_at = now
-        TimelineJob.objects.filter(pk=self._job_pk).update(
-            done_seconds=done_seconds, total_seconds=declared_seconds, heartbeat_at=timezone.now()
-        )
+        if not _this_run(self._job).update(heartbeat_at=timezone.now(), **self.progress()):
+            raise _JobTaken
+
+    def progress(self) -> dict[str, Any]:
+        """The job's fields for the progress last reported, written yet or not (none before
+        the first)."""
+        if self._last is None:
+            return {}
+        done_seconds, declared_seconds, windows = self._last
+        return {
+            "done_seconds": done_seconds,
+            "total_seconds": declared_seconds,
+            "checkpoint": windows_json(windows),
+        }
 
 
-def _requeue(job: TimelineJob) -> None:
-    """Put ``job`` back on the queue, from the start, under a new task."""
+def _requeue(job: TimelineJob, **fields: Any) -> bool:
+    """Put ``job`` back on the queue under a new task, with ``fields`` (its checkpoint as last
+    written, unless they say), if its run is still the one of ``job.task_id``; whether it
+    was."""
     with transaction.atomic():
-        job.status, job.started_at, job.done_seconds = Status.QUEUED, None, 0.0
-        job.save(update_fields=["status", "started_at", "done_seconds"])
-        _enqueue(job)
+        taken = _this_run(job).update(status=Status.QUEUED, started_at=None, **fields)
+        if taken:
+            _enqueue(job)
+    return bool(taken)
+
+
+def _lost(job: TimelineJob) -> None:
+    """``job``'s run was lost: back on the queue from its checkpoint, or failed once
+    ``MAX_ATTEMPTS`` runs of it have been started."""
+    if job.attempts >= MAX_ATTEMPTS:
+        _end(job, Status.FAILED, error_code="interrupted", error_message=INTERRUPTED_MESSAGE)
+    else:
+        _requeue(job)
+
+
+def _this_run(job: TimelineJob) -> QuerySet[TimelineJob]:
+    """``job``'s row while it is still the run of ``job.task_id``'s and has not ended."""
+    return TimelineJob.objects.filter(
+        pk=job.pk, task_id=job.task_id, status__in=[Status.QUEUED, Status.RUNNING]
+    )
 
 
 def _end(job: TimelineJob, status: str, **fields: Any) -> None:
     """Record how ``job`` ended (its progress as last written, unless ``fields`` say), then
-    let its recording go."""
-    ended = {"status": status, "finished_at": timezone.now(), **fields}
-    for name, value in ended.items():
-        setattr(job, name, value)
-    job.save(update_fields=list(ended))
-    job.upload_path().unlink(missing_ok=True)
+    let its recording go; a job another run has taken meanwhile is left to it."""
+    if _this_run(job).update(status=status, finished_at=timezone.now(), **fields):
+        job.upload_path().unlink(missing_ok=True)
 
 
 @receiver(task_finished)
 def _report_failed_task(sender: type, task_result: TaskResult[Any], **kwargs: Any) -> None:
-    """A failed task's job that has not ended is reported failed: nothing else will end it."""
+    """A failed task's job that has not ended lost its run: nothing else will go on with it."""
     if task_result.status != TaskResultStatus.FAILED:
         return
     unfinished = TimelineJob.objects.filter(
         task_id=str(task_result.id), status__in=[Status.QUEUED, Status.RUNNING]
     )
     for job in unfinished:
-        _end(job, Status.FAILED, error_code="interrupted", error_message=INTERRUPTED_MESSAGE)
+        _lost(job)

@@ -51,16 +51,21 @@ def match_window(
 
 
 def matched_windows(
-    windows: Iterable[RecordingWindow], store: FingerprintStore, config: EngineConfig
+    windows: Iterable[RecordingWindow],
+    store: FingerprintStore,
+    config: EngineConfig,
+    earlier: Window | None = None,
 ) -> Iterator[Window]:
     """Each of ``windows`` matched (``match_window``, at the speed the window before was
-    named at), given out once the window after it is matched too: when that one names a
-    song at another speed, the window is voted on again at that speed, for what it heard of
-    the song, which started in it (a song played slow after one played as it is starts in a
-    window named as the first, voted on at the first's speed only)."""
+    named at; the first after ``earlier``, the window before them, if any), given out once
+    the window after it is matched too: when that one names a song at another speed, the
+    window is voted on again at that speed, for what it heard of the song, which started in
+    it (a song played slow after one played as it is starts in a window named as the first,
+    voted on at the first's speed only)."""
     before: tuple[RecordingWindow, Window] | None = None
     for window in windows:
-        speed = before[1].match.speed if before and before[1].match else 1.0
+        last = before[1] if before is not None else earlier
+        speed = last.match.speed if last is not None and last.match is not None else 1.0
         matched = match_window(window, store, config, previous_speed=speed)
         if before is not None:
             yield _heard_again(*before, matched, store, config)
@@ -132,7 +137,6 @@ def _window_match(
         offset_seconds=config.frames_to_seconds(candidate.offset_frames),
         confidence=confidence,
         speed=identified.speed,
-        aligned_matches=candidate.aligned_matches,
         heard_from_seconds=heard_from,
         heard_to_seconds=heard_to,
         vote_seconds=vote_seconds.astype(np.float32),

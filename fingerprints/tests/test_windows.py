@@ -68,6 +68,32 @@ def test_a_window_hashes_as_its_samples_would_as_a_clip(
     assert np.median(shares) >= 0.9 and min(shares) >= 0.8, shares
 
 
+@pytest.mark.parametrize("chunk_seconds", [30.0, 2.0], ids=["5 min stretches", "20 s stretches"])
+def test_windows_after_the_first_few_are_exactly_the_whole_recording_s(
+    config: EngineConfig, tmp_path: Path, chunk_seconds: float
+) -> None:
+    # 70.3 s: the last window starts 0.3 s after the one before, whose peaks it shares.
+    samples = np.concatenate([synth_song(21, 40.0), synth_song(22, 30.3)])
+    recording = write_audio(tmp_path / "set.flac", samples, SAMPLE_RATE)
+    config = dataclasses.replace(config, chunk_seconds=chunk_seconds)
+    whole = list(open_recording(recording, config).windows())
+    assert whole[-1].start_seconds - whole[-2].start_seconds == pytest.approx(0.3, abs=0.01)
+
+    for skip in (1, 2, 7, len(whole) - 2, len(whole) - 1, len(whole)):
+        opened = open_recording(recording, config)
+        after = list(opened.windows(skip=skip))
+
+        assert opened.duration_seconds == pytest.approx(70.3, abs=0.01)
+        assert [w.start_seconds for w in after] == [w.start_seconds for w in whole[skip:]]
+        for resumed, window in zip(after, whole[skip:]):
+            np.testing.assert_array_equal(resumed.query.audio.samples, window.query.audio.samples)
+            for field in ("values", "frames"):
+                np.testing.assert_array_equal(
+                    getattr(resumed.query.analysis.hashes, field),
+                    getattr(window.query.analysis.hashes, field),
+                )
+
+
 def test_a_recording_shorter_than_a_window_is_one_window(
     config: EngineConfig, tmp_path: Path
 ) -> None:

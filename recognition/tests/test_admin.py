@@ -1,5 +1,6 @@
 """The admin's log of recognition attempts: a listen's interim checks apart from its outcome,
-figures rounded."""
+figures rounded; and its timeline jobs: read-only, newest first, linked to their pages, and
+deleted with their recordings."""
 
 from __future__ import annotations
 
@@ -7,17 +8,17 @@ import pytest
 from django.test import Client
 
 from catalog.models import Artist, Song
-from recognition.models import RecognitionAttempt
+from recognition.models import RecognitionAttempt, TimelineJob
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 Outcome = RecognitionAttempt.Outcome
 LOG = "/admin/recognition/recognitionattempt/"
 
 
-def _rows(client: Client, **filters: str) -> str:
+def _rows(client: Client, path: str = LOG, **filters: str) -> str:
     """The changelist's table body."""
-    page = client.get(LOG, filters).content.decode()
+    page = client.get(path, filters).content.decode()
     return page.split("<tbody>")[1].split("</tbody>")[0]
 
 
@@ -48,3 +49,54 @@ def test_the_log_filters_on_outcomes_alone(admin_client: Client) -> None:
         RecognitionAttempt.objects.create(source="microphone", outcome=outcome)
 
     assert _rows(admin_client, outcome__exact="no_match").count("<tr") == 1
+
+
+JOBS = "/admin/recognition/timelinejob/"
+
+
+def _job(file_name: str, **fields: object) -> TimelineJob:
+    job = TimelineJob.objects.create(file_name=file_name, **fields)
+    job.upload_path().parent.mkdir(parents=True, exist_ok=True)
+    job.upload_path().write_bytes(b"the recording")
+    return job
+
+
+def test_timeline_jobs_are_listed_newest_first_with_their_progress_and_page(
+    admin_client: Client,
+) -> None:
+    older = _job("older.mp3", status="failed", error_code="not_audio", error_message="no sound")
+    running = _job("set.mp3", status="running", done_seconds=150.0, total_seconds=600.0)
+
+    rows = _rows(admin_client, path=JOBS)
+
+    assert rows.index("set.mp3") < rows.index("older.mp3")
+    assert "25%" in rows and "not_audio: no sound" in rows
+    assert f'href="/timeline/{running.public_id}/"' in rows
+    assert f'href="/timeline/{older.public_id}/"' in rows
+    failed = _rows(admin_client, path=JOBS, status__exact="failed")
+    assert "older.mp3" in failed and "set.mp3" not in failed
+
+
+def test_timeline_jobs_are_read_only(admin_client: Client) -> None:
+    job = _job("set.mp3", status="queued")
+
+    assert admin_client.get(f"{JOBS}add/").status_code == 403
+    posted = admin_client.post(f"{JOBS}{job.pk}/change/", {"file_name": "renamed.mp3"})
+    assert posted.status_code == 403
+    job.refresh_from_db()
+    assert job.file_name == "set.mp3"
+
+
+def test_deleting_timeline_jobs_one_or_many_deletes_their_recordings(
+    admin_client: Client,
+) -> None:
+    one, two, three, kept = (_job(f"{n}.mp3") for n in ("one", "two", "three", "kept"))
+
+    admin_client.post(f"{JOBS}{one.pk}/delete/", {"post": "yes"})
+    admin_client.post(
+        JOBS, {"action": "delete_selected", "_selected_action": [two.pk, three.pk], "post": "yes"}
+    )
+
+    assert list(TimelineJob.objects.all()) == [kept]
+    assert [job.upload_path().exists() for job in (one, two, three)] == [False] * 3
+    assert kept.upload_path().exists()

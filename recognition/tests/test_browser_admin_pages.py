@@ -1,14 +1,18 @@
 """The admin pages Kazoom templates, in a real browser on a desktop and a phone: its name in the
 header, a song's change page with its player, the delete confirmation that says the
-fingerprints go too, the list of duplicates; axe-core finds no serious or critical violation;
+fingerprints go too, the list of duplicates, the timeline jobs deleted with their recordings;
+axe-core finds no serious or critical violation;
 screenshots in test-artifacts/."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from playwright.sync_api import expect
 
 from catalog.models import Duplicate, Song
+from recognition.models import TimelineJob
 from testsupport.browser import OpenPage, assert_accessible_and_shot, signed_in_admin
 from testsupport.commands import run_command
 from testsupport.duplicates import DuplicateFolders
@@ -61,3 +65,36 @@ def test_the_duplicates_page_lists_the_last_search_and_links_both_songs(
     assert first is not None
     page.locator(f'a[href="/admin/catalog/song/{first.song_a_id}/change/"]').first.click()
     expect(page.locator("#id_title")).to_have_value(first.song_a.title)
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_timeline_jobs_are_listed_linked_to_their_pages_and_deleted_with_their_recordings(
+    viewport: str, open_page: OpenPage
+) -> None:
+    job = TimelineJob.objects.create(
+        file_name="friday set.mp3", status="running", done_seconds=300.0, total_seconds=1200.0
+    )
+    job.upload_path().parent.mkdir(parents=True, exist_ok=True)
+    job.upload_path().write_bytes(b"the recording")
+    page = signed_in_admin(open_page, viewport)
+
+    page.goto("/admin/")
+    page.get_by_role("link", name="Timeline jobs").click()
+
+    row = page.locator("#result_list tbody tr")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("friday set.mp3")
+    expect(row).to_contain_text("25%")
+    assert_accessible_and_shot(page, "admin-timeline-jobs", viewport)
+    row.get_by_role("link", name="Its page").click()
+    expect(page).to_have_url(re.compile(f"/timeline/{job.public_id}/$"))
+    expect(page.locator("main")).to_contain_text("friday set.mp3")
+    page.go_back()
+    page.locator('#result_list tbody input[type="checkbox"]').check()
+    page.select_option('select[name="action"]', "delete_selected")
+    page.get_by_role("button", name="Go").click()
+    page.get_by_role("button", name="Yes, I’m sure").click()
+    expect(page.locator(".messagelist")).to_contain_text("Successfully deleted 1 timeline job")
+    assert not TimelineJob.objects.exists() and not job.upload_path().exists()
+    page.goto(f"/timeline/{job.public_id}/")
+    expect(page.locator("h1")).to_have_text("No such timeline")

@@ -7,7 +7,7 @@ Content-Security-Policy."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ from playwright.sync_api import Page, Request, expect
 from catalog.models import Song
 from kazoom_site.worker import worker_id
 from recognition import timeline_jobs
+from recognition.timeline import Window
 from testsupport.badfiles import text_renamed_mp3
 from testsupport.browser import OpenPage, assert_accessible_and_shot
 from testsupport.hostile import wav_bytes
@@ -51,8 +52,13 @@ class PausedWorker:
         write_progress = timeline_jobs._ProgressWriter.__call__
         go = self._go
 
-        def held(writer: timeline_jobs._ProgressWriter, done: float, total: float | None) -> None:
-            write_progress(writer, done, total)
+        def held(
+            writer: timeline_jobs._ProgressWriter,
+            done: float,
+            total: float | None,
+            windows: Sequence[Window],
+        ) -> None:
+            write_progress(writer, done, total, windows)
             go.wait(timeout=60)
 
         monkeypatch.setattr(timeline_jobs._ProgressWriter, "__call__", held)

@@ -59,7 +59,6 @@ def windows_of(plays: list[Play], duration: float) -> list[Window]:
                 offset_seconds=play.song_start + play.speed * (start - play.start),
                 confidence=0.9,
                 speed=play.speed,
-                aligned_matches=50,
                 heard_from_seconds=max(start, play.start),
                 heard_to_seconds=min(end, play.end),
                 vote_seconds=play.vote_seconds(start, end),
@@ -99,7 +98,7 @@ def test_a_song_played_twice_is_two_segments() -> None:
 
 def test_a_window_that_disagrees_alone_in_a_run_is_outvoted() -> None:
     windows = windows_of([Play(4, 0.0, 90.0, song_start=10.0)], duration=90.0)
-    stray = WindowMatch(9, 140.0, 0.6, 1.0, 12, 41.0, 48.0)
+    stray = WindowMatch(9, 140.0, 0.6, 1.0, 41.0, 48.0)
 
     segments = build_segments(replaced(windows, 40.0, stray), CONFIG)
 
@@ -109,7 +108,7 @@ def test_a_window_that_disagrees_alone_in_a_run_is_outvoted() -> None:
 def test_a_few_windows_at_another_place_in_the_song_are_outvoted_by_the_stretch() -> None:
     windows = windows_of([Play(4, 0.0, 120.0)], duration=120.0)
     chorus_again = [
-        WindowMatch(4, start - 30.0, 0.8, 1.0, 30, start, start + WINDOW) for start in (50.0, 55.0)
+        WindowMatch(4, start - 30.0, 0.8, 1.0, start, start + WINDOW) for start in (50.0, 55.0)
     ]
     for match in chorus_again:
         windows = replaced(windows, match.heard_from_seconds, match)
@@ -122,7 +121,7 @@ def test_a_few_windows_at_another_place_in_the_song_are_outvoted_by_the_stretch(
 
 def test_a_window_alone_in_unknown_audio_names_nothing() -> None:
     windows = windows_of([], duration=60.0)
-    lone = WindowMatch(2, 70.0, 0.5, 1.0, 11, 21.0, 28.0)
+    lone = WindowMatch(2, 70.0, 0.5, 1.0, 21.0, 28.0)
 
     assert build_segments(replaced(windows, 20.0, lone), CONFIG) == []
 
@@ -206,7 +205,7 @@ def test_fewer_windows_than_the_minimum_make_no_segment() -> None:
 def test_windows_that_heard_one_moment_alone_make_no_segment() -> None:
     windows = windows_of([], duration=60.0)
     for start in (20.0, 25.0):
-        windows = replaced(windows, start, WindowMatch(2, start + 3.0, 0.8, 1.0, 24, 28.5, 29.8))
+        windows = replaced(windows, start, WindowMatch(2, start + 3.0, 0.8, 1.0, 28.5, 29.8))
 
     assert build_segments(windows, CONFIG) == []
 

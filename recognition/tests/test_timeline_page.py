@@ -97,24 +97,42 @@ def test_a_running_job_shows_how_far_it_has_got(client: Client) -> None:
     assert "00:02:05 of 00:10:00" in text
 
 
-def test_a_running_job_whose_worker_fell_silent_is_shown_failed(
+def test_a_running_job_whose_worker_fell_silent_is_shown_waiting_again(
     client: Client,
     settings,  # noqa: ANN001
 ) -> None:
     settings.KAZOOM_TIMELINE_STALE_SECONDS = 60
     silent_since = timezone.now() - timedelta(seconds=61)
-    job = TimelineJob.objects.create(status="running", heartbeat_at=silent_since)
+    job = TimelineJob.objects.create(status="running", attempts=1, heartbeat_at=silent_since)
     job.upload_path().write_bytes(b"the recording")
     lively = TimelineJob.objects.create(status="running", heartbeat_at=timezone.now())
 
     polled = client.get(f"/timeline/{job.public_id}/", headers={"HX-Request": "true"})
 
     text = polled.content.decode()
+    assert "Waiting for its turn" in text and POLLING in text
+    job.refresh_from_db()
+    assert job.status == "queued" and job.upload_path().exists()
+    assert POLLING in client.get(f"/timeline/{lively.public_id}/").content.decode()
+
+
+def test_a_job_whose_worker_fell_silent_on_its_third_run_is_shown_failed(
+    client: Client,
+    settings,  # noqa: ANN001
+) -> None:
+    settings.KAZOOM_TIMELINE_STALE_SECONDS = 60
+    silent_since = timezone.now() - timedelta(seconds=61)
+    job = TimelineJob.objects.create(status="running", attempts=3, heartbeat_at=silent_since)
+    job.upload_path().write_bytes(b"the recording")
+
+    polled = client.get(f"/timeline/{job.public_id}/", headers={"HX-Request": "true"})
+
+    text = polled.content.decode()
     assert 'data-code="interrupted"' in text and POLLING not in text
+    assert "3 times" in text
     job.refresh_from_db()
     assert (job.status, job.error_code) == ("failed", "interrupted")
     assert not job.upload_path().exists()
-    assert POLLING in client.get(f"/timeline/{lively.public_id}/").content.decode()
 
 
 def test_a_done_job_shows_its_timeline_and_stops_polling(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from catalog.timecodes import clock, hms
 from fingerprints.wiring import engine_config, fingerprint_store
 from recognition.refusals import report_refusal
 from recognition.services import Timeline
+from recognition.timeline import Window
 from recognition.timeline_files import timeline_of_file
 from recognition.timeline_gaps import with_gaps
 
@@ -88,7 +90,9 @@ class _ProgressBar:
         if self._bar is not None:
             self._bar.close()
 
-    def update(self, done_seconds: float, declared_seconds: float | None) -> None:
+    def update(
+        self, done_seconds: float, declared_seconds: float | None, windows: Sequence[Window]
+    ) -> None:
         if self._bar is None:
             if (declared_seconds or 0.0) < PROGRESS_FROM_SECONDS:
                 return

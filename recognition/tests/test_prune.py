@@ -1,0 +1,176 @@
+"""``manage.py prune [--days N] [--timeline-days N]`` (or by its old name,
+``prune_attempts``): the log of recognition attempts keeps KAZOOM_ATTEMPT_RETENTION_DAYS days
+(90) and the timeline jobs that ended KAZOOM_TIMELINE_RETENTION_DAYS (30), deleted in batches,
+the counts printed; recordings of no job go once an hour old."""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from recognition.models import RecognitionAttempt, TimelineJob
+from testsupport.commands import run_command
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _logged(days_ago: float, count: int = 1) -> None:
+    """``count`` attempts logged ``days_ago`` days ago."""
+    for _ in range(count):
+        attempt = RecognitionAttempt.objects.create(source="api", outcome="no_match")
+        when = timezone.now() - timedelta(days=days_ago)
+        RecognitionAttempt.objects.filter(pk=attempt.pk).update(created_at=when)
+
+
+def test_attempts_older_than_the_retention_are_deleted() -> None:
+    _logged(days_ago=400, count=2)
+    _logged(days_ago=91)
+    _logged(days_ago=89, count=3)
+    _logged(days_ago=0)
+
+    run = run_command("prune")
+
+    assert run.exit_code == 0, run.stderr
+    assert "deleted 3 recognition attempt(s) logged before" in run.stdout
+    assert "(90 days ago); 4 kept" in run.stdout
+    oldest = RecognitionAttempt.objects.order_by("created_at").first()
+    assert oldest is not None and oldest.created_at > timezone.now() - timedelta(days=90)
+
+
+def test_days_come_from_the_setting_or_the_option(settings) -> None:  # noqa: ANN001
+    _logged(days_ago=20)
+    _logged(days_ago=5)
+    settings.KAZOOM_ATTEMPT_RETENTION_DAYS = 30
+    assert "deleted 0 recognition" in run_command("prune").stdout
+
+    run = run_command("prune", "--days", "10")
+
+    assert "deleted 1 recognition attempt(s)" in run.stdout and "; 1 kept" in run.stdout
+
+
+def test_zero_days_deletes_everything_logged_so_far() -> None:
+    _logged(days_ago=0.01, count=2)
+
+    assert "deleted 2 recognition" in run_command("prune", "--days", "0").stdout
+    assert not RecognitionAttempt.objects.exists()
+
+
+def test_negative_days_are_refused() -> None:
+    _logged(days_ago=400)
+
+    run = run_command("prune", "--days", "-1")
+
+    assert run.exit_code == 1
+    assert "the days to keep must be 0 or more, not -1" in run.stderr
+    assert RecognitionAttempt.objects.count() == 1
+
+
+def test_the_attempts_go_a_batch_at_a_time() -> None:
+    _logged(days_ago=300, count=5)
+    _logged(days_ago=1)
+
+    with CaptureQueriesContext(connection) as queries:
+        deleted = RecognitionAttempt.prune(timezone.now() - timedelta(days=2), batch_size=2)
+
+    deletes = [q["sql"] for q in queries if q["sql"].startswith("DELETE")]
+    assert deleted == 5 and len(deletes) == 3
+    assert RecognitionAttempt.objects.count() == 1
+
+
+def test_the_old_name_prunes_as_the_new_one_does() -> None:
+    _logged(days_ago=100)
+    _ended(days_ago=40)
+
+    run = run_command("prune_attempts")
+
+    assert "deleted 1 recognition attempt(s)" in run.stdout
+    assert "deleted 1 timeline job(s)" in run.stdout
+    assert not RecognitionAttempt.objects.exists() and not TimelineJob.objects.exists()
+
+
+def _ended(days_ago: float, status: str = "done") -> TimelineJob:
+    """A timeline job that ended ``days_ago`` days ago, with its result."""
+    when = timezone.now() - timedelta(days=days_ago)
+    return TimelineJob.objects.create(status=status, finished_at=when, result={"segments": []})
+
+
+def test_timeline_jobs_that_ended_before_the_retention_are_deleted_and_running_ones_kept() -> None:
+    _ended(days_ago=31)
+    _ended(days_ago=45, status="failed")
+    recent = _ended(days_ago=29)
+    old_but_running = TimelineJob.objects.create(status="running")
+    TimelineJob.objects.filter(pk=old_but_running.pk).update(
+        created_at=timezone.now() - timedelta(days=90)
+    )
+    queued = TimelineJob.objects.create(status="queued")
+
+    run = run_command("prune")
+
+    assert run.exit_code == 0, run.stderr
+    assert "deleted 2 timeline job(s) that ended before" in run.stdout
+    assert "(30 days ago); 3 kept" in run.stdout
+    assert set(TimelineJob.objects.all()) == {recent, old_but_running, queued}
+
+
+def test_timeline_days_come_from_the_setting_or_the_option(settings) -> None:  # noqa: ANN001
+    _ended(days_ago=8)
+    _ended(days_ago=3)
+    settings.KAZOOM_TIMELINE_RETENTION_DAYS = 10
+    assert "deleted 0 timeline job(s)" in run_command("prune").stdout
+
+    run = run_command("prune", "--timeline-days", "5")
+
+    assert "deleted 1 timeline job(s)" in run.stdout and "(5 days ago); 1 kept" in run.stdout
+    assert "deleted 1 timeline job(s)" in run_command("prune", "--timeline-days", "0").stdout
+    assert not TimelineJob.objects.exists()
+
+
+def test_negative_timeline_days_are_refused() -> None:
+    _ended(days_ago=400)
+
+    run = run_command("prune", "--timeline-days", "-3")
+
+    assert run.exit_code == 1
+    assert "the days to keep must be 0 or more, not -3" in run.stderr
+    assert TimelineJob.objects.count() == 1
+
+
+def test_the_jobs_go_a_batch_at_a_time() -> None:
+    for _ in range(5):
+        _ended(days_ago=60)
+
+    with CaptureQueriesContext(connection) as queries:
+        deleted = TimelineJob.prune(timezone.now() - timedelta(days=30), batch_size=2)
+
+    deletes = [q["sql"] for q in queries if q["sql"].startswith("DELETE")]
+    assert deleted == 5 and len(deletes) == 3
+
+
+def _file(path: Path, hours_ago: float) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"a recording")
+    written = time.time() - hours_ago * 3600
+    os.utime(path, (written, written))
+    return path
+
+
+def test_recordings_no_job_keeps_go_once_an_hour_old_and_those_of_jobs_stay(
+    settings,  # noqa: ANN001
+) -> None:
+    folder = Path(settings.KAZOOM_TIMELINE_UPLOADS_DIR)
+    queued = TimelineJob.objects.create(status="queued")
+    kept = _file(queued.upload_path(), hours_ago=5)
+    left_by_a_crash = _file(folder / "XsOy2lCPv4v8QmHkWJfM0A.upload", hours_ago=1.1)
+    being_saved = _file(folder / "Z9bYx7lCPv4v8QmHkWJfM0A.upload", hours_ago=0.9)
+
+    run = run_command("prune")
+
+    assert "removed 1 recording(s) that no timeline job keeps" in run.stdout
+    assert kept.exists() and being_saved.exists() and not left_by_a_crash.exists()
