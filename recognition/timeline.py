@@ -163,7 +163,9 @@ def build_segments(windows: Sequence[Window], config: EngineConfig) -> list[Segm
         _overhear(run, windows, config)
     kept.sort(key=lambda run: run.heard_from)
     segments = [_segment(run) for run in kept]
-    faded = [_faded(s, run, segments, config) for s, run in zip(segments, kept)]
+    # The last window ends where the recording ends.
+    recording_end = windows[-1].start_seconds + config.timeline_window_seconds if windows else 0
+    faded = [_faded(s, run, segments, recording_end, config) for s, run in zip(segments, kept)]
     return _split_overlaps(sorted(faded, key=lambda s: s.from_seconds))
 
 
@@ -216,19 +218,28 @@ def _segment(run: _Run) -> Segment:
 
 
 def _faded(
-    segment: Segment, run: _Run, segments: Sequence[Segment], config: EngineConfig
+    segment: Segment,
+    run: _Run,
+    segments: Sequence[Segment],
+    recording_end: float,
+    config: EngineConfig,
 ) -> Segment:
     """``segment`` with each edge that borders a gap moved in to where its votes fall below
     ``config.timeline_fade_rate_share`` of their rate over the segment, by no more than
-    ``config.timeline_fade_max_seconds``; never moved out."""
+    ``config.timeline_fade_max_seconds``; never moved out. The recording's own start and end
+    are no gap: nothing plays before or after them for the song to fade into."""
     reach = config.timeline_neighbour_seconds
     most = config.timeline_fade_max_seconds
     others = [s for s in segments if s is not segment]
     start, end = segment.from_seconds, segment.to_seconds
     rising, falling = _thinning_edges(run.vote_seconds, start, end, config)
-    if not any(start - reach <= s.to_seconds and s.from_seconds < start for s in others):
+    if start > reach and not any(
+        start - reach <= s.to_seconds and s.from_seconds < start for s in others
+    ):
         start = max(start, min(rising, start + most))
-    if not any(s.from_seconds <= end + reach and end < s.to_seconds for s in others):
+    if end < recording_end - reach and not any(
+        s.from_seconds <= end + reach and end < s.to_seconds for s in others
+    ):
         end = min(end, max(falling, end - most))
     return _trimmed(segment, start, end) if end - start > 0 else segment
 

@@ -231,6 +231,14 @@ def test_a_quiet_last_passage_moves_the_edge_in_no_further_than_a_fade_would() -
     assert segment.to_seconds == pytest.approx(80.0 - CONFIG.timeline_fade_max_seconds, abs=0.2)
 
 
+def test_a_song_fading_as_the_recording_ends_ends_with_it() -> None:
+    windows = windows_of([Play(3, 0.0, 80.0, fade_out=6.0)], duration=80.0)
+
+    [segment] = build_segments(windows, CONFIG)
+
+    assert (segment.from_seconds, segment.to_seconds) == pytest.approx((0.0, 80.0), abs=0.2)
+
+
 def test_a_song_heard_to_its_end_keeps_its_edges() -> None:
     windows = windows_of([Play(3, 10.0, 80.0)], duration=120.0)
 
