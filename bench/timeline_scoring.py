@@ -7,9 +7,12 @@ unknown audio named.
   segment's length.
 * A found excerpt's boundary errors are the distances between its start and the segment's and
   between its end and the segment's (where two excerpts crossfade, the middle of the fade).
-* Unknown audio named is the seconds of held-out excerpts that some segment covers: most of
-  it is where a right segment's boundary reaches a little into its unknown neighbour, so the
-  seconds that segments that are not right cover are counted apart too.
+* Excerpts played at another speed are counted apart, found and all: a system without a
+  speed search finds few of them.
+* Unknown audio named is the seconds of held-out excerpts that some segment covers (a second
+  that several overlapping segments cover counts once): most of it is where a right segment's
+  boundary reaches a little into its unknown neighbour, so the seconds that segments that are
+  not right cover are counted apart too.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ class Named:
 class Judgement:
     excerpts: int
     found: int
+    off_speed_excerpts: int
+    off_speed_found: int
     segments: int
     right: int
     boundary_errors: list[float]
@@ -47,6 +52,8 @@ class Judgement:
         return cls(
             excerpts=sum(p.excerpts for p in parts),
             found=sum(p.found for p in parts),
+            off_speed_excerpts=sum(p.off_speed_excerpts for p in parts),
+            off_speed_found=sum(p.off_speed_found for p in parts),
             segments=sum(p.segments for p in parts),
             right=sum(p.right for p in parts),
             boundary_errors=[e for p in parts for e in p.boundary_errors],
@@ -61,6 +68,8 @@ class Judgement:
             "excerpts": self.excerpts,
             "found": self.found,
             "recall": self.found / self.excerpts if self.excerpts else None,
+            "off_speed_excerpts": self.off_speed_excerpts,
+            "off_speed_found": self.off_speed_found,
             "segments": self.segments,
             "right": self.right,
             "precision": self.right / self.segments if self.segments else None,
@@ -80,7 +89,8 @@ def judge(truth: Sequence[Played], named: Sequence[Named]) -> Judgement:
     track's key or None for unknown audio)."""
     known = [p for p in truth if p.label is not None]
     unknown = [p for p in truth if p.label is None]
-    found, errors = 0, []
+    found: list[Played] = []
+    errors: list[float] = []
     for played in known:
         length = played.to_seconds - played.from_seconds
         best = max(
@@ -89,7 +99,7 @@ def judge(truth: Sequence[Played], named: Sequence[Named]) -> Judgement:
             default=None,
         )
         if best is not None and _overlap(best, played) >= length / 2:
-            found += 1
+            found.append(played)
             errors += [
                 abs(best.from_seconds - played.from_seconds),
                 abs(best.to_seconds - played.to_seconds),
@@ -105,7 +115,9 @@ def judge(truth: Sequence[Played], named: Sequence[Named]) -> Judgement:
     wrong = [n for n in named if n not in right]
     return Judgement(
         excerpts=len(known),
-        found=found,
+        found=len(found),
+        off_speed_excerpts=sum(p.speed != 1.0 for p in known),
+        off_speed_found=sum(p.speed != 1.0 for p in found),
         segments=len(named),
         right=len(right),
         boundary_errors=errors,
@@ -123,8 +135,15 @@ def _overlap(named: Named, played: Played) -> float:
 
 
 def _covered(played: Played, named: Sequence[Named]) -> float:
-    """Seconds of ``played`` that some segment covers (segments do not overlap)."""
-    return sum(_overlap(n, played) for n in named)
+    """Seconds of ``played`` that some segment covers, each second once however many
+    segments overlap there."""
+    covered, reached = 0.0, played.from_seconds
+    for n in sorted(named, key=lambda n: n.from_seconds):
+        start, end = max(n.from_seconds, reached), min(n.to_seconds, played.to_seconds)
+        if end > start:
+            covered += end - start
+            reached = end
+    return covered
 
 
 def _quantile(values: Sequence[float], share: float) -> float | None:

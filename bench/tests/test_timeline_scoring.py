@@ -50,3 +50,23 @@ def test_totals_add_up_over_recordings() -> None:
 
     assert (total["found"], total["excerpts"], total["right"], total["segments"]) == (3, 6, 3, 3)
     assert total["recall"] == 0.5 and total["precision"] == 1.0
+
+
+def test_overlapping_segments_name_each_unknown_second_once() -> None:
+    # Two alignments of "a" reaching 6 and 10 s into the unknown excerpt, and a wrong song
+    # over 4 s of it that one of them covers too.
+    named = [Named("a", 0.0, 66.0), Named("a", 2.0, 70.0), Named("x", 66.0, 74.0)]
+
+    judged = judge(TRUTH, named)
+
+    assert judged.unknown_named_seconds == pytest.approx(14.0)
+    assert judged.unknown_named_wrongly_seconds == pytest.approx(8.0)
+    assert (judged.found, judged.right, judged.segments) == (1, 2, 3)
+
+
+def test_excerpts_played_off_speed_are_counted_apart() -> None:
+    figures = judge(TRUTH, [Named("b", 80.0, 140.0), Named("c", 140.0, 170.0)]).figures()
+
+    assert (figures["off_speed_found"], figures["off_speed_excerpts"]) == (1, 1)
+    assert figures["found"] == 2
+    assert judge(TRUTH, [Named("a", 0.0, 60.0)]).figures()["off_speed_found"] == 0
