@@ -49,12 +49,12 @@ class Variant:
         return f"{'r' if self.reversed else 's'}{self.speed:.2f}"
 
 
-def variants() -> Iterator[Variant]:
-    """Every variant, in the order they are taken: speeds ever further from 1 (fast and slow in
-    turn), each forwards and then reversed."""
+def variants(speed_step: float = SPEED_STEP) -> Iterator[Variant]:
+    """Every variant, in the order they are taken: speeds ``speed_step`` apart ever further
+    from 1 (fast and slow in turn), each forwards and then reversed."""
     step = 0
     while True:
-        offset = MIN_SPEED_OFFSET + step * SPEED_STEP
+        offset = MIN_SPEED_OFFSET + step * speed_step
         for speed in (round(1 + offset, 2), round(1 - offset, 2)):
             if speed <= 0.5:
                 return
@@ -63,15 +63,18 @@ def variants() -> Iterator[Variant]:
         step += 1
 
 
-def distractor_tracks(tracks: Sequence[Track], hours: float, cache_dir: Path) -> list[Track]:
-    """Distractors of ``tracks`` adding up to at least ``hours`` of audio (none for 0), the
-    missing ones written into ``cache_dir``. The same arguments always give the same files."""
+def distractor_tracks(
+    tracks: Sequence[Track], hours: float, cache_dir: Path, *, speed_step: float = SPEED_STEP
+) -> list[Track]:
+    """Distractors of ``tracks`` adding up to at least ``hours`` of audio (none for 0), at
+    speeds ``speed_step`` apart, the missing ones written into ``cache_dir``. The same
+    arguments always give the same files."""
     if hours <= 0:
         return []
     chosen: list[Track] = []
     total_seconds = 0.0
     cache_dir.mkdir(parents=True, exist_ok=True)
-    for variant in variants():
+    for variant in variants(speed_step):
         for track in tracks:
             if total_seconds >= hours * 3600:
                 return chosen

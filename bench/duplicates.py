@@ -3,11 +3,15 @@
 Usage (from the repository root)::
 
     .venv/bin/python -m bench.duplicates MUSIC_DIR [--seed 0] [--loop-pairs 2]
-        [--out-dir bench/results] [--keep DIR]
+        [--distractor-hours 0] [--distractor-cache DIR] [--out-dir bench/results] [--keep DIR]
 
 1. Seeds a catalog from MUSIC_DIR (``bench.duplicate_seeds``): the folder's tracks, re-encoded
    copies, excerpts, radio edits, a medley, copies at +3 % speed, and pairs of songs that
-   share a 4 s sample; indexes it into a fresh data directory (``index_songs --workers 1``).
+   share a 4 s sample; with ``--distractor-hours``, that many hours of songs besides that are
+   no duplicate of any other (``bench.distractors``: the tracks played 12 % or more off
+   speed, or backwards, rendered once into ``--distractor-cache``), for a library of
+   hundreds or thousands of songs; indexes it into a fresh data directory (``index_songs
+   --workers 1``).
 2. Runs ``find_duplicates --json`` as a child pinned to one core, and times the check each
    song gets at index time (against all the others) in this process.
 3. Scores it: a seeded duplicate is *found* when its two songs are reported as a pair with
@@ -43,11 +47,16 @@ from bench.common import (
     workspace,
     write_results,
 )
+from bench.distractors import DEFAULT_CACHE_DIR, distractor_tracks
 from bench.duplicate_scoring import Reported, score
 from bench.duplicate_seeds import seed_catalog
 from bench.kazoom_data import log_tail, manage_argv, migrate, run_manage, setup_django
 from bench.split import find_tracks
 from bench.versions import find_versions
+
+#: A track's distractors are this far apart in speed (1.12, 1.22, … and 0.88, 0.78, …): a
+#: copy at a speed ``find_duplicates`` searches (+1 … +5 %) of another would be a duplicate.
+DISTRACTOR_SPEED_STEP = 0.10
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -64,6 +73,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("music_dir", type=existing_folder, metavar="MUSIC_DIR")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--loop-pairs", type=int, default=2)
+    parser.add_argument("--distractor-hours", type=float, default=0.0)
+    parser.add_argument("--distractor-cache", type=Path, default=DEFAULT_CACHE_DIR)
     parser.add_argument("--out-dir", type=Path, default=RESULTS_DIR)
     keep = "work in DIR (empty or new) and keep it"
     parser.add_argument("--keep", type=empty_or_new_folder, metavar="DIR", help=keep)
@@ -85,10 +96,18 @@ def _run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     seeded = seed_catalog(
         tracks, work / "seeded", rng, loop_pairs=args.loop_pairs, versioned=versioned
     )
+    progress(f"{args.distractor_hours:g} h of distractors")
+    distractors = distractor_tracks(
+        [track for track in tracks if track.key not in versioned],
+        args.distractor_hours,
+        args.distractor_cache,
+        speed_step=DISTRACTOR_SPEED_STEP,
+    )
+    files = [*seeded.files, *(track.key for track in distractors)]
     with log_path.open("ab") as log:
         migrate(log, log_path)
-        progress(f"indexing {len(seeded.files)} files")
-        indexing = run_manage(["index_songs", "--workers", "1", *seeded.files], log, one_core=True)
+        progress(f"indexing {len(files)} files")
+        indexing = run_manage(["index_songs", "--workers", "1", *files], log, one_core=True)
         if indexing.returncode != 0:
             raise SystemExit(f"index_songs failed; see {log_path}:\n{log_tail(log_path)}")
     output = work / "find-duplicates.json"
@@ -120,7 +139,8 @@ def _run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "revision": revision(),
         "music_dir": str(args.music_dir),
         "seed": args.seed,
-        "catalog_songs": len(seeded.files),
+        "catalog_songs": len(files),
+        "distractor_songs": len(distractors),
         "catalog_hours": sum(
             d or 0.0 for d in Song.objects.values_list("duration_seconds", flat=True)
         )
@@ -182,7 +202,8 @@ def _markdown(results: dict[str, Any]) -> str:
     head = (
         f"Duplicates benchmark, {results['music_dir']}, seed {results['seed']}, commit "
         f"{results['revision']['commit']}: {results['catalog_songs']} songs "
-        f"({results['catalog_hours']:.2f} h).\n\n"
+        f"({results['catalog_hours']:.2f} h), {results['distractor_songs']} of them "
+        "distractors.\n\n"
         f"- seeded duplicates found with every range within 2 s: {figures['found']} of "
         f"{figures['seeded']}\n"
         f"- seeded non-duplicates reported: {figures['seeded_non_duplicates_reported']} of "

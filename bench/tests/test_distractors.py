@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from bench.distractors import MIN_SPEED_OFFSET, Variant, distractor_tracks, variants
+from bench.duplicates import DISTRACTOR_SPEED_STEP
 from bench.split import Track
 from fingerprints.config import EngineConfig
 from fingerprints.hashes import Hashes
@@ -32,6 +33,16 @@ def test_every_variant_plays_beyond_the_reach_of_the_speed_search() -> None:
     assert len({variant.name for variant in every}) == len(every)
     assert all(abs(v.speed - 1) >= MIN_SPEED_OFFSET - 1e-9 for v in every)
     assert every[:2] == [Variant(1.12, reversed=False), Variant(1.12, reversed=True)]
+
+
+def test_the_duplicates_benchmark_distractors_are_no_copies_of_each_other() -> None:
+    """Each pair of one track's distractors played one way is further apart in speed than the
+    duplicates finder searches, with a percent to spare."""
+    furthest = max(EngineConfig().duplicate_speed_search) + 0.01
+    for reversed_ in (False, True):
+        speeds = sorted(v.speed for v in variants(DISTRACTOR_SPEED_STEP) if v.reversed == reversed_)
+        assert len(speeds) >= 8
+        assert all(faster / slower > furthest for slower, faster in zip(speeds, speeds[1:]))
 
 
 def test_distractors_add_up_to_the_hours_asked_and_are_written_once(
