@@ -22,13 +22,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
-from django_tasks import TaskResult, TaskResultStatus, task
+from django_tasks import TaskResult, task
 from django_tasks.signals import task_finished
 
 from fingerprints.config import EngineConfig
 from fingerprints.store import FingerprintStore
 from fingerprints.windows import open_recording
 from fingerprints.wiring import engine_config, fingerprint_store
+from kazoom_site.jobs import JobInterrupted, enqueue, unfinished_jobs_of_failed_task
 from kazoom_site.worker import STOPPING
 
 from .models import TimelineJob
@@ -41,11 +42,6 @@ PROGRESS_EVERY_SECONDS = 0.5
 INTERRUPTED_MESSAGE = (
     "The worker stopped before the timeline was finished: it was killed, or it failed."
 )
-
-
-class JobInterrupted(BaseException):
-    """The worker was asked to stop: not an ``Exception``, so that, as KeyboardInterrupt, it
-    passes through the handlers of a recording's failures."""
 
 
 def submit_timeline(upload: UploadedFile, *, config: EngineConfig) -> TimelineJob:
@@ -95,8 +91,7 @@ def _keep(upload: UploadedFile, path: Path) -> None:
 
 
 def _enqueue(job: TimelineJob) -> None:
-    job.task_id = str(timeline_task.enqueue(job.pk).id)
-    job.save(update_fields=["task_id"])
+    enqueue(job, timeline_task)
 
 
 @task()
@@ -177,10 +172,5 @@ def _end(job: TimelineJob, status: str, **fields: Any) -> None:
 @receiver(task_finished)
 def _report_failed_task(sender: type, task_result: TaskResult[Any], **kwargs: Any) -> None:
     """A failed task's job that has not ended is reported failed: nothing else will end it."""
-    if task_result.status != TaskResultStatus.FAILED:
-        return
-    unfinished = TimelineJob.objects.filter(
-        task_id=str(task_result.id), status__in=[Status.QUEUED, Status.RUNNING]
-    )
-    for job in unfinished:
+    for job in unfinished_jobs_of_failed_task(TimelineJob, task_result):
         _end(job, Status.FAILED, error_code="interrupted", error_message=INTERRUPTED_MESSAGE)
