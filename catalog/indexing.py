@@ -350,7 +350,8 @@ class Indexer:
 
         A process killed before the catalog commits leaves a generation no song has switched
         to, one killed after leaves one a song has; ``settle`` discards the first and promotes
-        the second. Should saving fail, the staged generation is discarded here.
+        the second. Should saving fail or be interrupted (``with_song`` may raise), the staged
+        generation is discarded here.
 
         The file's cover is kept under a new name in step 1, so a song never names a cover
         that is not on disk; the one it replaces goes once the catalog has committed. A cover
@@ -382,7 +383,7 @@ class Indexer:
                 )
                 if old_cover:
                     transaction.on_commit(partial(discard_cover, old_cover), using=DEFAULT_DB_ALIAS)
-        except Exception:
+        except BaseException:  # an interruption too (KeyboardInterrupt, a job stopped)
             if staged is not None:
                 self.store.discard(staged.generation)
             if new_cover:

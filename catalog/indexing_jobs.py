@@ -81,8 +81,9 @@ def indexing_task(job_pk: int) -> None:
 
 def run_indexing_job(job_pk: int, *, indexer: Indexer, stopping: Callable[[], bool]) -> None:
     """Analyse and commit the queued job's file, or record why it cannot be; a job no longer
-    queued is left as it is. Raises JobInterrupted, the job back on the queue, when
-    ``stopping()`` once the file is analysed; raises what failed to store it, the job failed."""
+    queued is left as it is. Raises JobInterrupted, the job back on the queue and nothing
+    saved, when ``stopping()`` as the song is about to be committed; raises what failed to
+    store it, the job failed."""
     job = _start(job_pk)
     if job is None:
         return
@@ -119,10 +120,8 @@ def _index(job: IndexingJob, indexer: Indexer, stopping: Callable[[], bool]) -> 
     if isinstance(analysed, FileReport):
         _fail(job, f"{capfirst(analysed.message)}.")
         return []
-    if stopping():
-        raise JobInterrupted
     tags = None if job.kind == Kind.REINDEX else _entered_over(job, analysed.tags)
-    done = partial(_done, job, song.source_path)
+    done = partial(_done, job, song.source_path, stopping)
     report = indexer.commit(song, analysed, tags, with_song=done)
     return [*_tag_warning(analysed), *(f"{capfirst(note)}." for note in report.shared)]
 
@@ -144,9 +143,12 @@ def _tag_warning(analysed: AnalysedFile) -> list[str]:
     return [f"{capfirst(warning)}."] if warning else []
 
 
-def _done(job: IndexingJob, previous_file: str, song: Song) -> None:
+def _done(job: IndexingJob, previous_file: str, stopping: Callable[[], bool], song: Song) -> None:
     """Record, in the transaction that saves ``song``, that ``job`` made it; the file the song
-    had before goes once that commits, if the admin kept it."""
+    had before goes once that commits, if the admin kept it. Raises JobInterrupted, which
+    rolls the song back, once ``stopping()``: the last moment the job can still be put back."""
+    if stopping():
+        raise JobInterrupted
     job.song, job.status, job.finished_at = song, Status.DONE, timezone.now()
     job.save(update_fields=["song", "status", "finished_at"])
     if previous_file and previous_file != song.source_path:
