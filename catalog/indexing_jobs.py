@@ -165,15 +165,16 @@ def _requeue(job: IndexingJob) -> None:
 
 def _fail(job: IndexingJob, message: str) -> None:
     """Record why ``job`` failed, and let the file kept for it go (a re-index's file is the
-    song's own, and stays); a job the catalog has recorded done (its song committed, whatever
-    failed after) is left done."""
-    failed = (
-        IndexingJob.objects.filter(pk=job.pk)
-        .exclude(status=Status.DONE)
-        .update(status=Status.FAILED, finished_at=timezone.now(), error_message=message)
-    )
-    if failed and job.kind != Kind.REINDEX:
-        discard_kept(job.path)
+    song's own, and stays) before the failure is seen; a job the catalog has recorded done
+    (its song committed, whatever failed after) is left done."""
+    with transaction.atomic():
+        failed = (
+            IndexingJob.objects.filter(pk=job.pk)
+            .exclude(status=Status.DONE)
+            .update(status=Status.FAILED, finished_at=timezone.now(), error_message=message)
+        )
+        if failed and job.kind != Kind.REINDEX:
+            discard_kept(job.path)
 
 
 @receiver(task_finished)
