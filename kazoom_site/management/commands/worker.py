@@ -1,5 +1,5 @@
-"""``manage.py worker``: run the task queue's tasks (timelines of uploaded recordings) as they
-come, until stopped."""
+"""``manage.py worker``: run the task queue's tasks (timelines of uploaded recordings, the
+admin's songs to index) as they come, until stopped."""
 
 from __future__ import annotations
 
