@@ -1,4 +1,6 @@
-"""The catalog admin: songs are added by uploading their audio, which is fingerprinted on save.
+"""The catalog admin: songs are added by uploading their audio, which is checked on save and
+fingerprinted on the task queue (``catalog.indexing_jobs``), as are songs given a new file or
+re-indexed; the list of indexing jobs follows them.
 
 Deleting songs here (one, in bulk, or through their artist) removes their fingerprints too:
 ``catalog.signals`` does that for every deletion.
@@ -6,23 +8,46 @@ Deleting songs here (one, in bulk, or through their artist) removes their finger
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
+from weakref import WeakKeyDictionary
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
+from django.contrib.admin.models import LogEntry
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Count, ForeignKey, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.text import capfirst
+
+from kazoom_site.jobs import UNFINISHED
 
 from .duplicates_admin import DuplicateAdmin
 from .forms import SongForm
-from .indexing import Indexer, Status
-from .models import Album, Artist, Duplicate, Song
+from .indexing_jobs import queue_reindex
+from .indexing_jobs_admin import IndexingJobAdmin
+from .models import Album, Artist, Duplicate, IndexingJob, Song
 from .timecodes import clock
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
+
+
+#: The indexing job the song form of a request queued, for its response to say so.
+_queued_by: WeakKeyDictionary[HttpRequest, IndexingJob] = WeakKeyDictionary()
+
+
+def _jobs_url() -> str:
+    return reverse("admin:catalog_indexingjob_changelist")
+
+
+def _and_where_to_follow(said: str, jobs: str = "it") -> SafeString:
+    """``said``, then where to follow the ``jobs`` it is about."""
+    return format_html(
+        '{} Follow {} on <a href="{}">the indexing jobs page</a>.', said, jobs, _jobs_url()
+    )
 
 
 class FromTagsSelect(AutocompleteSelect):
@@ -172,35 +197,55 @@ class SongAdmin(SongDurationColumn, admin.ModelAdmin):
         return self.fieldsets if obj is not None else self.fieldsets[:1]
 
     def save_model(self, request: HttpRequest, obj: Song, form: SongForm, change: bool) -> None:
-        form.save_song()
-        if form.analysed is not None:
-            self.message_user(
-                request,
-                f"“{obj}”: {obj.fingerprint_count:,} fingerprints "
-                f"from {self.duration(obj)} of audio.",
-            )
-        for note in form.shared_audio:
-            self.message_user(request, f"“{obj}” is saved, but {note}.", messages.WARNING)
+        """Save the metadata, or, with a new file, queue it: the song is saved with the file's
+        fingerprints by the worker."""
+        job = form.save_song()
+        if job is None:
+            return
+        _queued_by[request] = job
+        said = f"{capfirst(job.subject())} is queued for indexing; the song is saved once it is."
+        self.message_user(request, _and_where_to_follow(said))
+
+    def log_addition(self, request: HttpRequest, obj: Song, message: Any) -> LogEntry:
+        """A song being added is not saved yet: what is logged is its indexing job."""
+        return super().log_addition(request, _queued_by.get(request, obj), message)
+
+    def response_add(
+        self, request: HttpRequest, obj: Song, post_url_continue: str | None = None
+    ) -> HttpResponse:
+        """A song added is queued (the only way to add one): on to the jobs that follow it."""
+        _queued_by.pop(request, None)
+        return HttpResponseRedirect(_jobs_url())
+
+    def response_change(self, request: HttpRequest, obj: Song) -> HttpResponse:
+        """A new file queued: back to the song's page, which says its job is pending."""
+        if _queued_by.pop(request, None) is not None:
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        """The song's page says when a job for it is queued or running."""
+        pending = IndexingJob.objects.filter(song_id=object_id, status__in=UNFINISHED)
+        context = {
+            **(extra_context or {}),
+            "indexing_jobs": list(pending.order_by("created_at")),
+            "indexing_jobs_url": f"{_jobs_url()}?song__id__exact={object_id}",
+        }
+        return super().change_view(request, object_id, form_url, context)
 
     @admin.action(description="Re-index selected songs")
     def reindex_selected(self, request: HttpRequest, queryset: QuerySet[Song]) -> None:
-        """Fingerprint each song again from the file it was indexed from."""
-        indexer = Indexer.from_settings()
-        songs = list(queryset.select_related("artist"))
-        reindexed = 0
-        for song in songs:
-            report = indexer.index_into(song, Path(song.source_path))
-            if report.status is Status.INDEXED:
-                reindexed += 1
-            else:
-                where = song.source_path or "no file on record"
-                self.message_user(
-                    request,
-                    f"“{song}” was not re-indexed: {report.message} ({where}).",
-                    messages.ERROR,
-                )
-        level = messages.SUCCESS if reindexed == len(songs) else messages.WARNING
-        self.message_user(request, f"{reindexed} of {len(songs)} song(s) re-indexed.", level)
+        """Queue each song to be fingerprinted again from the file it was indexed from."""
+        jobs = [queue_reindex(song) for song in queryset]
+        said = f"{len(jobs)} song(s) queued for re-indexing from their files."
+        self.message_user(request, _and_where_to_follow(said, "them"))
 
 
 admin.site.register(Duplicate, DuplicateAdmin)
+admin.site.register(IndexingJob, IndexingJobAdmin)

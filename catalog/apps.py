@@ -6,4 +6,5 @@ class CatalogConfig(AppConfig):
     verbose_name = "Catalog"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the receivers)
+        # Connect the receivers: deletions', and the one that reports failed indexing tasks.
+        from . import indexing_jobs, signals  # noqa: F401

@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import dataclasses
-from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import DEFAULT_DB_ALIAS, transaction
 from django.http import QueryDict
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
 
-from recognition.duplicate_search import shared_audio_notes
-
-from .indexing import AnalysedFile, FileReport, Indexer
-from .models import Song
-from .tags import SongTags
+from .indexing import FileReport, Indexer
+from .indexing_jobs import queue_file
+from .models import IndexingJob, Song
 from .uploads import (
     claim_pending,
     discard_kept,
@@ -35,9 +30,11 @@ _FROM_TAGS = ("title", "artist")
 
 
 class SongForm(forms.ModelForm):
-    """Validation keeps and fingerprints the uploaded file; ``save_song`` stores the song and
-    its fingerprints together, its title, artist and album, where left blank, from the file's
-    tags, as ``index_songs`` reads them.
+    """Validation keeps the uploaded file and checks what can be told without decoding it
+    (``Indexer.vet``); ``save_song`` queues it for the worker (``catalog.indexing_jobs``),
+    which stores the song and its fingerprints together, its title, artist and album, where
+    left blank, from the file's tags, as ``index_songs`` reads them. Without a new file, the
+    song's metadata is saved at once.
 
     A refused file is removed at once, so the library folder only holds songs' files. A form
     refused for another field keeps the chosen file aside (``catalog.uploads``) and carries
@@ -48,7 +45,8 @@ class SongForm(forms.ModelForm):
     audio_file = forms.FileField(
         label="Audio file",
         required=False,
-        help_text="Fingerprinted when you save; a new file replaces the song's fingerprints. "
+        help_text="Checked when you save, then fingerprinted on the task queue (follow it under "
+        "Indexing jobs); a new file replaces the song's fingerprints once indexed. "
         "Title, artist and album left blank come from its tags.",
     )
     kept_file = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -61,10 +59,9 @@ class SongForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in _FROM_TAGS:
             self.fields[name].required = False
-        self.indexer = Indexer.from_settings(shared_audio=shared_audio_notes)
-        self.analysed: AnalysedFile | None = None
-        #: What the song saved shares with other songs of the catalog (``FileReport.shared``).
-        self.shared_audio: tuple[str, ...] = ()
+        self.indexer = Indexer.from_settings()
+        #: The file kept for the song once the form is valid, and the browser's name for it.
+        self.kept: tuple[Path, str] | None = None
         token = self.data.get(self.add_prefix("kept_file")) if self.is_bound else None
         self.pending = pending_upload(token) if token else None
         self._say_kept()
@@ -93,7 +90,7 @@ class SongForm(forms.ModelForm):
         return cleaned
 
     def full_clean(self) -> None:
-        """Validate as usual, then keep and fingerprint the file, once everything else (model
+        """Validate as usual, then keep and vet the file, once everything else (model
         validation included) is valid; a form refused for another field keeps the file it was
         sent with aside for the next try.
         """
@@ -105,9 +102,9 @@ class SongForm(forms.ModelForm):
             if upload is not None:
                 self._keep_for_next_try(upload)
         elif upload is not None:
-            self._analyse(keep_upload(upload), upload.name)
+            self._vet(keep_upload(upload), upload.name or "")
         elif self.pending is not None:
-            self._analyse(claim_pending(self.pending), self.pending.name)
+            self._vet(claim_pending(self.pending), self.pending.name)
 
     def _keep_for_next_try(self, upload: UploadedFile) -> None:
         if self.pending is not None:
@@ -128,40 +125,21 @@ class SongForm(forms.ModelForm):
         # A bound field copies its help text when made, and cleaning has made this one.
         self.fields["audio_file"].help_text = self["audio_file"].help_text = said
 
-    def _analyse(self, path: Path, name: str | None) -> None:
+    def _vet(self, path: Path, name: str) -> None:
         with discarded_on_error(path):
-            analysed = self.indexer.analyse_for(self.instance, path, name)
-        if isinstance(analysed, FileReport):
+            vetted = self.indexer.vet(self.instance, path)
+        if isinstance(vetted, FileReport):
             discard_kept(path)
-            self.add_error("audio_file", f"{capfirst(analysed.message)}.")
+            self.add_error("audio_file", f"{capfirst(vetted.message)}.")
         else:
-            self.analysed = analysed
+            self.kept = (path, name)
 
-    def save_song(self) -> None:
-        """Save the song and, with a new file, its fingerprints, which replace any it had,
-        with what was left blank read from the file's tags.
-
-        The file it was indexed from before goes once the surrounding transaction commits.
-        """
-        song = self.instance
-        if self.analysed is None:
-            song.save()
-            return
-        previous_file = song.source_path
-        tags = self._entered_over(self.analysed.tags)
-        with discarded_on_error(self.analysed.path):
-            self.shared_audio = self.indexer.commit(song, self.analysed, tags=tags).shared
-        if previous_file:
-            transaction.on_commit(partial(discard_kept, previous_file), using=DEFAULT_DB_ALIAS)
-
-    def _entered_over(self, tags: SongTags) -> SongTags:
-        """The file's ``tags`` with what was entered in the form in their place."""
-        song = self.instance
-        album = song.album
-        return dataclasses.replace(
-            tags,
-            title=song.title or tags.title,
-            artist=song.artist.name if song.artist_id is not None else tags.artist,
-            album=album.title if album is not None else tags.album,
-            album_artist=album.artist.name if album is not None else tags.album_artist,
-        )
+    def save_song(self) -> IndexingJob | None:
+        """Queue the new file of the song, if one was sent: the job; else save the song's
+        metadata at once (None)."""
+        if self.kept is None:
+            self.instance.save()
+            return None
+        path, name = self.kept
+        with discarded_on_error(path):
+            return queue_file(self.instance, path, name)

@@ -24,7 +24,7 @@ from fingerprints import killpoints
 from fingerprints.config import EngineConfig
 from fingerprints.errors import AudioError
 from fingerprints.hashes import Hashes
-from fingerprints.pipeline import Analysis, analyse_song
+from fingerprints.pipeline import Analysis, analyse_song, open_song
 from fingerprints.store import Fingerprinted, FingerprintStore, Staged
 from fingerprints.wiring import engine_config, fingerprint_store
 
@@ -152,13 +152,18 @@ def analyse_file(
     owner knows it, see ``read_tags``). Touches no database."""
     try:
         analysis = analyse_song(path, config)
-    except AudioError as error:
-        return FileReport(path, Status.FAILED, str(error))
     except Exception as error:  # a decoder crash on one odd file must not stop the others
-        return FileReport(
-            path, Status.FAILED, f"could not be decoded ({type(error).__name__}: {error})"
-        )
+        return _undecodable(path, error)
     return AnalysedFile(path, sha256, read_tags(path, name), analysis, read_cover(path))
+
+
+def _undecodable(path: Path, error: Exception) -> FileReport:
+    """The failed report of ``path``, which the decoders refused with ``error``."""
+    if isinstance(error, AudioError):
+        return FileReport(path, Status.FAILED, str(error))
+    return FileReport(
+        path, Status.FAILED, f"could not be decoded ({type(error).__name__}: {error})"
+    )
 
 
 def _analyse_pending(
@@ -269,10 +274,18 @@ class Indexer:
     def analyse_for(
         self, song: Song, path: Path, name: str | None = None
     ) -> AnalysedFile | FileReport:
-        """Check and fingerprint ``path`` as the file of ``song`` (saved or not yet), writing
-        nothing: a file whose content another song was indexed from is refused. ``name``:
-        the file's name as its owner knows it (an upload's).
+        """Check (``vet``) and fingerprint ``path`` as the file of ``song`` (saved or not
+        yet), writing nothing. ``name``: the file's name as its owner knows it (an upload's).
         """
+        vetted = self.vet(song, path)
+        if isinstance(vetted, FileReport):
+            return vetted
+        return analyse_file(path, vetted, self.config, name)
+
+    def vet(self, song: Song, path: Path) -> FileReport | str:
+        """What can be told of ``path`` as the file of ``song`` without decoding it: its
+        content hash, or a failed report for a missing file, a file whose content another
+        song was indexed from, or one whose header shows it cannot be used."""
         if not path.is_file():
             return FileReport(path, Status.FAILED, "no such file")
         sha256 = file_sha256(path)
@@ -281,7 +294,11 @@ class Indexer:
             return FileReport(
                 path, Status.FAILED, f"this file is already indexed as song {other.pk} ({other})"
             )
-        return analyse_file(path, sha256, self.config, name)
+        try:
+            open_song(path, self.config)
+        except Exception as error:  # a decoder crash on an odd header is the file's failure
+            return _undecodable(path, error)
+        return sha256
 
     def _analyse(
         self, pending: list[tuple[Path, str]], workers: int
@@ -312,10 +329,17 @@ class Indexer:
         return report
 
     def commit(
-        self, song: Song, analysed: AnalysedFile, tags: SongTags | None = None
+        self,
+        song: Song,
+        analysed: AnalysedFile,
+        tags: SongTags | None = None,
+        *,
+        with_song: Callable[[Song], None] | None = None,
     ) -> FileReport:
         """Save ``song`` (with ``tags`` applied, if given) and its new fingerprints, replacing
-        any it had, so that the two databases never disagree once settled:
+        any it had, so that the two databases never disagree once settled; ``with_song``, if
+        given, is called with the song saved in the catalog's transaction, to record with it
+        what the caller keeps of it (an indexing job's end):
 
         1. under the catalog's write lock, the store stages the fingerprints under a new
            generation, which lookups do not see;
@@ -326,7 +350,8 @@ class Indexer:
 
         A process killed before the catalog commits leaves a generation no song has switched
         to, one killed after leaves one a song has; ``settle`` discards the first and promotes
-        the second. Should saving fail, the staged generation is discarded here.
+        the second. Should saving fail or be interrupted (``with_song`` may raise), the staged
+        generation is discarded here.
 
         The file's cover is kept under a new name in step 1, so a song never names a cover
         that is not on disk; the one it replaces goes once the catalog has committed. A cover
@@ -350,13 +375,15 @@ class Indexer:
                     _apply_tags(song, tags)
                 _record_file(song, analysed, staged, new_cover)
                 song.save()
+                if with_song is not None:
+                    with_song(song)
                 killpoints.reached("catalog-written")
                 transaction.on_commit(
                     partial(self._promote, staged.generation, song.pk), using=DEFAULT_DB_ALIAS
                 )
                 if old_cover:
                     transaction.on_commit(partial(discard_cover, old_cover), using=DEFAULT_DB_ALIAS)
-        except Exception:
+        except BaseException:  # an interruption too (KeyboardInterrupt, a job stopped)
             if staged is not None:
                 self.store.discard(staged.generation)
             if new_cover:

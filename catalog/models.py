@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from django.db import models
 from django.db.models import Q
 
+from kazoom_site.jobs import JobStatus
+
 from .timecodes import clock
 
 
@@ -135,3 +137,59 @@ def range_text(shared: Mapping[str, float], a: str = "A", b: str = "B") -> str:
         f"{clock(shared['a_from_seconds'])}–{clock(shared['a_to_seconds'])} of {a} is "
         f"{clock(shared['b_from_seconds'])}–{clock(shared['b_to_seconds'])} of {b}"
     )
+
+
+class IndexingJob(models.Model):
+    """A song file to fingerprint on the task queue's worker (``catalog.indexing_jobs``): a
+    song added from a file uploaded in the admin, a song's file replaced there, or a song
+    re-indexed from the file on record. The song is saved, with its fingerprints, only by the
+    job; its kept file (under a name the server made) goes if the job fails."""
+
+    class Kind(models.TextChoices):
+        ADD = "add", "Add a song"
+        REPLACE = "replace", "Replace a song's file"
+        REINDEX = "reindex", "Re-index a song"
+
+    Status = JobStatus
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    #: The song replaced or re-indexed, or, once done, the song added.
+    song = models.ForeignKey(
+        Song, on_delete=models.SET_NULL, null=True, blank=True, related_name="indexing_jobs"
+    )
+    #: The file to fingerprint: one the admin kept, or the song's own for a re-index.
+    path = models.CharField(max_length=1024)
+    #: The name the browser gave an upload, shown and used as a title without tags; never part
+    #: of a path.
+    file_name = models.CharField(max_length=255, blank=True)
+    #: What was entered in the form, over the file's tags ("" for what was left blank); a
+    #: re-index keeps the song's metadata.
+    title = models.CharField(max_length=255, blank=True)
+    artist = models.CharField(max_length=255, blank=True)
+    album = models.CharField(max_length=255, blank=True)
+    album_artist = models.CharField(max_length=255, blank=True)
+    #: Why it failed, in words for a person; or, once done, what the worker noticed (a line
+    #: each: the other songs that hold its audio).
+    error_message = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    #: The queue's task that runs it now (a job put back on the queue gets another).
+    task_id = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Indexing {self.subject()}: {self.get_status_display()}"
+
+    def subject(self) -> str:
+        """What it indexes, in words: ``the new song from take.flac``."""
+        if self.kind == self.Kind.ADD:
+            return f"the new song from {self.file_name or 'an uploaded file'}"
+        song = f"“{self.song}”" if self.song is not None else "a song since deleted"
+        if self.kind == self.Kind.REPLACE:
+            return f"the new file of {song} ({self.file_name or 'an uploaded file'})"
+        return f"the re-index of {song}"

@@ -55,6 +55,16 @@ def open_within(source: AudioInput, config: EngineConfig, limit: Limit) -> Audio
     return reader
 
 
+def open_song(source: AudioInput, config: EngineConfig) -> AudioReader:
+    """Open ``source`` for the catalog, refusing by its header a file that cannot be used or
+    that declares more than the indexing limit; nothing is decoded yet."""
+    return open_within(source, config, _index_limit(config))
+
+
+def _index_limit(config: EngineConfig) -> Limit:
+    return Limit(config.max_index_seconds, "indexing limit")
+
+
 def analyse_song(source: AudioInput, config: EngineConfig) -> Analysis:
     """Analyse a whole file for the catalog, decoding it block by block.
 
@@ -62,10 +72,9 @@ def analyse_song(source: AudioInput, config: EngineConfig) -> Analysis:
     is decoded, else once decoding reaches the limit; and files without any usable sound (a
     song that could never be recognised has no place in the catalog).
     """
-    limit = Limit(config.max_index_seconds, "indexing limit")
-    reader = open_within(source, config, limit)
+    reader = open_song(source, config)
     peaks, n_samples = find_peaks_in_blocks(reader.blocks(), config, config.index_density)
-    limit.check_complete(reader)
+    _index_limit(config).check_complete(reader)
     duration_seconds = n_samples / config.sample_rate
     hashes = hash_peaks(peaks, config, config.index_density)
     if len(hashes) == 0:

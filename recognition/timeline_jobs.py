@@ -37,13 +37,14 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.dispatch import receiver
 from django.utils import timezone
-from django_tasks import TaskResult, TaskResultStatus, task
+from django_tasks import TaskResult, task
 from django_tasks.signals import task_finished
 
 from fingerprints.config import EngineConfig
 from fingerprints.store import FingerprintStore
 from fingerprints.windows import open_recording
 from fingerprints.wiring import engine_config, fingerprint_store
+from kazoom_site.jobs import JobInterrupted, enqueue, unfinished_jobs_of_failed_task
 from kazoom_site.worker import STOPPING
 
 from .models import TimelineJob
@@ -54,7 +55,7 @@ from .timeline_files import timeline_of_file
 Status = TimelineJob.Status
 
 #: The progress and the checkpoint are written at most this often (seconds): a window takes
-#: milliseconds, and the checkpoint of three hours is about 1 MB (470 bytes a window).
+#: milliseconds, and the checkpoint of three hours is about 1.6 MB (some 730 bytes a window).
 CHECKPOINT_EVERY_SECONDS = 2.0
 #: Runs of a job started before a lost one fails it.
 MAX_ATTEMPTS = 3
@@ -68,11 +69,6 @@ INTERRUPTED_MESSAGE = (
 UNKEPT_UPLOAD_AGE = timedelta(hours=1)
 
 logger = logging.getLogger(__name__)
-
-
-class JobInterrupted(BaseException):
-    """The worker was asked to stop: not an ``Exception``, so that, as KeyboardInterrupt, it
-    passes through the handlers of a recording's failures."""
 
 
 class _JobTaken(BaseException):
@@ -144,8 +140,7 @@ def _keep(upload: UploadedFile, path: Path) -> None:
 
 
 def _enqueue(job: TimelineJob) -> None:
-    job.task_id = str(timeline_task.enqueue(job.pk).id)
-    job.save(update_fields=["task_id"])
+    enqueue(job, timeline_task)
 
 
 @task()
@@ -272,10 +267,5 @@ def _end(job: TimelineJob, status: str, **fields: Any) -> None:
 @receiver(task_finished)
 def _report_failed_task(sender: type, task_result: TaskResult[Any], **kwargs: Any) -> None:
     """A failed task's job that has not ended lost its run: nothing else will go on with it."""
-    if task_result.status != TaskResultStatus.FAILED:
-        return
-    unfinished = TimelineJob.objects.filter(
-        task_id=str(task_result.id), status__in=[Status.QUEUED, Status.RUNNING]
-    )
-    for job in unfinished:
+    for job in unfinished_jobs_of_failed_task(TimelineJob, task_result):
         _lost(job)

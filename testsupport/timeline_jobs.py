@@ -56,15 +56,15 @@ def task_statuses(data_dir: Path) -> list[str]:
 
 
 @contextmanager
-def worker(data_dir: Path) -> Iterator[subprocess.Popen[str]]:
-    """``manage.py worker`` on ``data_dir`` until the block ends, then asked to stop
-    (SIGTERM: it records the end of the task it runs first), and killed if it has not within
-    30 s; its output goes to ``data_dir``/worker.log."""
+def worker(data_dir: Path, **env: str) -> Iterator[subprocess.Popen[str]]:
+    """``manage.py worker`` on ``data_dir``, in this environment and ``env``, until the block
+    ends, then asked to stop (SIGTERM: it records the end of the task it runs first), and
+    killed if it has not within 30 s; its output goes to ``data_dir``/worker.log."""
     with (data_dir / "worker.log").open("a") as log:
         process = subprocess.Popen(
             [sys.executable, "manage.py", "worker", "--interval", "0.1"],
             cwd=REPO,
-            env=manage_env(data_dir),
+            env=manage_env(data_dir, **env),
             stdout=log,
             stderr=subprocess.STDOUT,
             text=True,

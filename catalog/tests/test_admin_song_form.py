@@ -1,5 +1,6 @@
 """The admin's add-song form: title, artist and album (by its album artist) left blank come
-from the file's tags, as ``index_songs`` reads them, and what was entered wins; a form refused
+from the file's tags, as ``index_songs`` reads them, and what was entered wins, once the queued
+job is run (the queue's task, in this process); a form refused
 for another field keeps the chosen file aside under a name the server made, with a signed
 token in a hidden field, so sending it again needs no new choice; a token not signed here, or
 expired, keeps nothing; kept files past their hours are removed."""
@@ -21,6 +22,7 @@ from catalog.models import Album, Artist, Song
 from catalog.uploads import remove_stale_pending
 from testsupport.codecs import write_audio
 from testsupport.commands import database_snapshot
+from testsupport.indexing_jobs import run_queued_jobs
 from testsupport.library import BOTH_DATABASES
 from testsupport.music import SAMPLE_RATE, synth_song
 from testsupport.tagging import tag
@@ -77,6 +79,7 @@ def test_blank_fields_come_from_the_file_s_tags(
     response = post(admin_client, {}, path)
 
     assert response.status_code == 302, errors(response)
+    run_queued_jobs()
     song = Song.objects.get()
     assert (song.title, song.artist.name) == ("Tagged Title", "Tag Composer")
     assert song.album is not None
@@ -96,6 +99,7 @@ def test_what_was_entered_wins_over_the_tags(
     )
 
     assert response.status_code == 302, errors(response)
+    run_queued_jobs()
     song = Song.objects.get()
     assert (song.title, song.artist, song.album) == ("Entered", artist, album)
     assert not Artist.objects.filter(name="Tag Composer").exists()
@@ -109,6 +113,7 @@ def test_without_tags_the_title_is_the_uploaded_file_s_name(
     response = post(admin_client, {}, path)
 
     assert response.status_code == 302, errors(response)
+    run_queued_jobs()
     song = Song.objects.get()
     assert (song.title, song.artist.name, song.album) == ("night drive", "Unknown artist", None)
     assert Path(song.source_path).name != "night_drive.flac"
@@ -148,6 +153,7 @@ def test_a_form_refused_for_another_field_keeps_the_file_for_the_next_try(
     again = post(admin_client, {"kept_file": token.group(1)})
 
     assert again.status_code == 302, errors(again)
+    run_queued_jobs()
     song = Song.objects.get()
     assert song.title == "Tagged Title" and song.fingerprint_count > 0
     assert files(pending) == [] and files(library) == [Path(song.source_path)]
@@ -168,6 +174,7 @@ def test_a_new_file_replaces_the_kept_one(
     again = post(admin_client, {"kept_file": KEPT_FIELD.findall(refused.content.decode())[0]})
 
     assert again.status_code == 302, errors(again)
+    run_queued_jobs()
     assert Song.objects.get().title == "Second Take" and files(pending) == []
 
 

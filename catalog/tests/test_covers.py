@@ -17,6 +17,7 @@ from catalog.models import Artist, Song
 from testsupport.codecs import write_audio
 from testsupport.commands import run_command
 from testsupport.covers import embed_cover, picture
+from testsupport.indexing_jobs import run_queued_jobs
 from testsupport.library import BOTH_DATABASES
 from testsupport.music import SAMPLE_RATE, synth_song
 
@@ -166,5 +167,6 @@ def test_a_song_added_in_the_admin_gets_the_cover_of_its_file(
         )
 
     assert response.status_code == 302
+    run_queued_jobs()
     image = kept_image(covers_dir, Song.objects.get(title="Admin take"))
     assert near(colour_at(image, 0.7, 0.7), TEAL)

@@ -1,8 +1,10 @@
-"""Every writer waits its turn: ``index_songs``, the admin's add-song form and the attempt log
-of a flood of API requests, all at once on one data directory, in processes of their own."""
+"""Every writer waits its turn: ``index_songs``, the admin's add-song form, the worker indexing
+the songs it queues, and the attempt log of a flood of API requests, all at once on one data
+directory, in processes of their own."""
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -13,7 +15,9 @@ from testsupport.codecs import write_audio
 from testsupport.commands import REPO, run_manage
 from testsupport.library import SongLibrary
 from testsupport.music import SAMPLE_RATE, synth_song
+from testsupport.processes import wait_for
 from testsupport.server import Browser, served
+from testsupport.timeline_jobs import worker
 
 API_CLIENTS = 4
 ADMIN_SONGS = 3
@@ -66,6 +70,14 @@ def add_songs(url: str, artist_id: int, files: list[Path], statuses: Counter[int
         statuses[status] += 1
 
 
+def indexing_jobs_ended(data: Path) -> list[str] | None:
+    """The statuses of the indexing jobs, once none is queued or running."""
+    with sqlite3.connect(data / "kazoom.sqlite3") as database:
+        rows = database.execute("SELECT status FROM catalog_indexingjob").fetchall()
+    statuses = [status for (status,) in rows]
+    return None if {"queued", "running"} & set(statuses) else statuses
+
+
 def test_indexing_admin_uploads_and_a_flood_of_attempts_all_wait_their_turn(
     song_library: SongLibrary, tmp_path: Path
 ) -> None:
@@ -78,7 +90,7 @@ def test_indexing_admin_uploads_and_a_flood_of_attempts_all_wait_their_turn(
     api: Counter[int] = Counter()
     admin: Counter[int] = Counter()
     done = threading.Event()
-    with served(data) as server:
+    with served(data) as server, worker(data):
         clients = [
             threading.Thread(target=flood_api, args=(server.url, api, done))
             for _ in range(API_CLIENTS)
@@ -96,6 +108,7 @@ def test_indexing_admin_uploads_and_a_flood_of_attempts_all_wait_their_turn(
             timeout=300,
         )
         uploader.join()
+        jobs = wait_for(lambda: indexing_jobs_ended(data), 300, "the indexing jobs to end")
         done.set()
         for client in clients:
             client.join()
@@ -104,6 +117,7 @@ def test_indexing_admin_uploads_and_a_flood_of_attempts_all_wait_their_turn(
     assert indexing.returncode == 0, indexing.stderr
     assert "5 song(s) indexed" in indexing.stdout
     assert admin == {302: ADMIN_SONGS}, log
+    assert jobs == ["done"] * ADMIN_SONGS, (data / "worker.log").read_text()
     assert set(api) == {400} and api[400] >= 20 * API_CLIENTS, (api, log)
     assert "database is locked" not in log + indexing.stderr
     counted = run_manage(

@@ -16,6 +16,7 @@ from catalog.models import Artist
 from testsupport.badfiles import text_renamed_mp3
 from testsupport.browser import ARTIFACTS, MIC_SONG, OpenPage
 from testsupport.excerpts import write_clip
+from testsupport.indexing_jobs import run_queued_jobs
 from testsupport.library import BOTH_DATABASES, SongLibrary
 from testsupport.music import synth_song
 
@@ -120,7 +121,9 @@ def test_an_admin_adds_a_song_by_upload_and_it_is_recognised(
     page.click('.select2-results__option:has-text("Browser Band")')
     page.set_input_files("#id_audio_file", str(write_clip(tmp_path / "take.ogg", new_song, 0, 25)))
     page.click('input[name="_save"]')
-    expect(page.locator(".messagelist")).to_contain_text("fingerprints")
+    expect(page.locator(".messagelist")).to_contain_text("is queued for indexing")
+    [job] = run_queued_jobs()
+    assert job.status == "done"
 
     page.goto("/")
     page.set_input_files("#audio-file", str(write_clip(tmp_path / "clip.wav", new_song, 15.0)))

@@ -1,8 +1,10 @@
 """The admin's add-song page in a real browser, on a desktop and a phone: a file chosen with
-title, artist and album left blank is saved with them from its tags; after a form error (in
-both DEBUG modes) the page says the chosen file is kept, and saving again, without choosing
-it, adds the song from it; axe-core finds no serious or critical violation, no page breaks
-the Content-Security-Policy; screenshots in test-artifacts/."""
+title, artist and album left blank is queued, the page it ends on says so, and once the
+worker's task has run (here, in the test's process) the indexing jobs page shows the job done
+with a link to the song, saved with them from its tags; after a form error (in both DEBUG
+modes) the page says the chosen file is kept, and saving again, without choosing it, queues
+the song from it; axe-core finds no serious or critical violation, no page breaks the
+Content-Security-Policy; screenshots in test-artifacts/."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from playwright.sync_api import Page, expect
 from catalog.models import Album, Artist, Song
 from testsupport.browser import OpenPage, assert_accessible_and_shot, signed_in_admin
 from testsupport.codecs import write_audio
+from testsupport.indexing_jobs import run_queued_jobs
 from testsupport.library import BOTH_DATABASES
 from testsupport.music import SAMPLE_RATE, synth_song
 from testsupport.tagging import tag
@@ -37,8 +40,26 @@ def pick_album(page: Page, label: str) -> None:
     page.locator(".select2-results__option", has_text=label).click()
 
 
-def assert_boss_theme_saved(page: Page) -> None:
-    expect(page.locator(".messagelist")).to_contain_text("“Boss Theme — Ann Composer”")
+def assert_boss_theme_queued_then_saved(page: Page, viewport: str, shot: str = "") -> None:
+    """The page the form ended on says the file is queued; once the worker's task has run,
+    the jobs page, reloaded, links the song made from it, as its tags say."""
+    expect(page.locator(".messagelist")).to_contain_text(
+        "The new song from boss_theme.flac is queued for indexing"
+    )
+    expect(page.locator("#indexing-jobs-help")).to_contain_text("1 job queued or running")
+    assert not Song.objects.exists()
+    if shot:
+        assert_accessible_and_shot(page, f"{shot}-queued", viewport)
+
+    run_queued_jobs()
+    page.get_by_role("link", name="reload it").click()
+
+    expect(page.locator("#indexing-jobs-help")).to_contain_text("No job is queued or running")
+    expect(page.locator("#result_list .field-status")).to_have_text("Done")
+    if shot:
+        assert_accessible_and_shot(page, f"{shot}-done", viewport)
+    page.get_by_role("link", name="Boss Theme — Ann Composer").click()
+    expect(page.locator("#id_title")).to_have_value("Boss Theme")
     song = Song.objects.get()
     assert song.album is not None and song.fingerprint_count > 0
     assert (song.album.title, song.album.artist.name) == ("Game OST", "Orchestra")
@@ -56,7 +77,7 @@ def test_blank_fields_are_filled_from_the_file_s_tags(
     page.set_input_files("#id_audio_file", str(tagged_file(tmp_path)))
     page.get_by_role("button", name="Save", exact=True).click()
 
-    assert_boss_theme_saved(page)
+    assert_boss_theme_queued_then_saved(page, viewport, "admin-indexing-jobs")
 
 
 @pytest.mark.parametrize("debug", [True, False], ids=["debug-on", "debug-off"])
@@ -91,4 +112,4 @@ def test_after_a_form_error_the_chosen_file_is_kept(
 
     page.get_by_role("button", name="Save", exact=True).click()
 
-    assert_boss_theme_saved(page)
+    assert_boss_theme_queued_then_saved(page, viewport)

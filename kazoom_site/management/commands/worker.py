@@ -1,5 +1,5 @@
-"""``manage.py worker``: run the task queue's tasks (timelines of uploaded recordings) as they
-come, until stopped."""
+"""``manage.py worker``: run the task queue's tasks (timelines of uploaded recordings, the
+admin's songs to index) as they come, until stopped."""
 
 from __future__ import annotations
 
@@ -27,5 +27,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"worker {worker.worker_id} started; {reported} task(s) of dead workers reported failed"
         )
+        # Out at once: a worker killed later keeps nothing buffered, and its log says it began.
+        self.stdout.flush()
         worker.configure_signals()
         worker.run()
