@@ -49,9 +49,9 @@ class Variant:
         return f"{'r' if self.reversed else 's'}{self.speed:.2f}"
 
 
-def variants(speed_step: float = SPEED_STEP) -> Iterator[Variant]:
+def variants(speed_step: float = SPEED_STEP, *, backwards: bool = True) -> Iterator[Variant]:
     """Every variant, in the order they are taken: speeds ``speed_step`` apart ever further
-    from 1 (fast and slow in turn), each forwards and then reversed."""
+    from 1 (fast and slow in turn), each forwards and then, if ``backwards``, reversed."""
     step = 0
     while True:
         offset = MIN_SPEED_OFFSET + step * speed_step
@@ -59,22 +59,28 @@ def variants(speed_step: float = SPEED_STEP) -> Iterator[Variant]:
             if speed <= 0.5:
                 return
             yield Variant(speed, reversed=False)
-            yield Variant(speed, reversed=True)
+            if backwards:
+                yield Variant(speed, reversed=True)
         step += 1
 
 
 def distractor_tracks(
-    tracks: Sequence[Track], hours: float, cache_dir: Path, *, speed_step: float = SPEED_STEP
+    tracks: Sequence[Track],
+    hours: float,
+    cache_dir: Path,
+    *,
+    speed_step: float = SPEED_STEP,
+    backwards: bool = True,
 ) -> list[Track]:
     """Distractors of ``tracks`` adding up to at least ``hours`` of audio (none for 0), at
-    speeds ``speed_step`` apart, the missing ones written into ``cache_dir``. The same
-    arguments always give the same files."""
+    speeds ``speed_step`` apart, reversed ones too if ``backwards``, the missing ones written
+    into ``cache_dir``. The same arguments always give the same files."""
     if hours <= 0:
         return []
     chosen: list[Track] = []
     total_seconds = 0.0
     cache_dir.mkdir(parents=True, exist_ok=True)
-    for variant in variants(speed_step):
+    for variant in variants(speed_step, backwards=backwards):
         for track in tracks:
             if total_seconds >= hours * 3600:
                 return chosen

@@ -9,9 +9,8 @@ Usage (from the repository root)::
    copies, excerpts, radio edits, a medley, copies at +3 % speed, and pairs of songs that
    share a 4 s sample; with ``--distractor-hours``, that many hours of songs besides that are
    no duplicate of any other (``bench.distractors``: the tracks played 12 % or more off
-   speed, or backwards, rendered once into ``--distractor-cache``), for a library of
-   hundreds or thousands of songs; indexes it into a fresh data directory (``index_songs
-   --workers 1``).
+   speed, 10 % apart, rendered once into ``--distractor-cache``), for a library of hundreds
+   of songs; indexes it into a fresh data directory (``index_songs --workers 1``).
 2. Runs ``find_duplicates --json`` as a child pinned to one core, and times the check each
    song gets at index time (against all the others) in this process.
 3. Scores it: a seeded duplicate is *found* when its two songs are reported as a pair with
@@ -56,6 +55,9 @@ from bench.versions import find_versions
 
 #: A track's distractors are this far apart in speed (1.12, 1.22, … and 0.88, 0.78, …): a
 #: copy at a speed ``find_duplicates`` searches (+1 … +5 %) of another would be a duplicate.
+#: They play forwards only: a track and its reversal at one speed share the pairs of held
+#: notes and a steady beat (one bin, one gap, either way round), which line up for tens of
+#: seconds in a looped piece, and nothing in a real library is a song played backwards.
 DISTRACTOR_SPEED_STEP = 0.10
 
 
@@ -102,6 +104,7 @@ def _run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         args.distractor_hours,
         args.distractor_cache,
         speed_step=DISTRACTOR_SPEED_STEP,
+        backwards=False,
     )
     files = [*seeded.files, *(track.key for track in distractors)]
     with log_path.open("ab") as log:
