@@ -14,6 +14,7 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from catalog.models import Song
+from kazoom_site.jobs import JobStatus
 
 
 def delete_in_batches(rows: models.QuerySet[Any], oldest_first_by: str, batch_size: int) -> int:
@@ -101,11 +102,7 @@ class TimelineJob(models.Model):
     (``recognition.timeline_jobs``). Its file waits in ``KAZOOM_TIMELINE_UPLOADS_DIR`` under
     the job's id, and goes once the job ends or is deleted."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+    Status = JobStatus
 
     #: The job's id in its URLs; the integer key never leaves the server.
     public_id = models.CharField(max_length=32, unique=True, default=new_job_id, editable=False)

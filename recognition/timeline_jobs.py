@@ -44,7 +44,12 @@ from fingerprints.config import EngineConfig
 from fingerprints.store import FingerprintStore
 from fingerprints.windows import open_recording
 from fingerprints.wiring import engine_config, fingerprint_store
-from kazoom_site.jobs import JobInterrupted, enqueue, unfinished_jobs_of_failed_task
+from kazoom_site.jobs import (
+    UNFINISHED,
+    JobInterrupted,
+    enqueue,
+    unfinished_jobs_of_failed_task,
+)
 from kazoom_site.worker import STOPPING
 
 from .models import TimelineJob
@@ -252,9 +257,7 @@ def _lost(job: TimelineJob) -> None:
 
 def _this_run(job: TimelineJob) -> QuerySet[TimelineJob]:
     """``job``'s row while it is still the run of ``job.task_id``'s and has not ended."""
-    return TimelineJob.objects.filter(
-        pk=job.pk, task_id=job.task_id, status__in=[Status.QUEUED, Status.RUNNING]
-    )
+    return TimelineJob.objects.filter(pk=job.pk, task_id=job.task_id, status__in=UNFINISHED)
 
 
 def _end(job: TimelineJob, status: str, **fields: Any) -> None:
