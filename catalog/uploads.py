@@ -17,6 +17,8 @@ from django.conf import settings
 from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
 
+from kazoom_site.old_files import remove_old_files
+
 #: What a pending upload's token is signed for: no other signed value passes for one.
 _PENDING_SALT = "catalog.uploads.pending"
 #: The names this module makes: ``uuid4().hex``.
@@ -100,14 +102,8 @@ def discard_pending(pending: PendingUpload) -> None:
 def remove_stale_pending() -> int:
     """Remove the kept files older than ``KAZOOM_KEPT_UPLOAD_HOURS``, whose tokens have
     expired; how many."""
-    folder = _pending_dir()
-    if not folder.is_dir():
-        return 0
     oldest = time.time() - settings.KAZOOM_KEPT_UPLOAD_HOURS * 3600
-    stale = [p for p in folder.iterdir() if p.is_file() and p.stat().st_mtime < oldest]
-    for path in stale:
-        path.unlink(missing_ok=True)
-    return len(stale)
+    return remove_old_files(_pending_dir(), oldest)
 
 
 def _pending_dir() -> Path:

@@ -50,6 +50,7 @@ from kazoom_site.jobs import (
     enqueue,
     unfinished_jobs_of_failed_task,
 )
+from kazoom_site.old_files import remove_old_files
 from kazoom_site.worker import STOPPING
 
 from .models import TimelineJob
@@ -112,17 +113,10 @@ def remove_unkept_uploads() -> int:
     """Remove the files in ``KAZOOM_TIMELINE_UPLOADS_DIR`` that are no job's recording and
     were last written over ``UNKEPT_UPLOAD_AGE`` ago (a crash between keeping a recording and
     saving its job left them); how many."""
-    folder = Path(settings.KAZOOM_TIMELINE_UPLOADS_DIR)
-    if not folder.is_dir():
-        return 0
     kept = {job.upload_path().name for job in TimelineJob.objects.only("public_id")}
     written_before = (timezone.now() - UNKEPT_UPLOAD_AGE).timestamp()
-    removed = 0
-    for path in folder.iterdir():
-        if path.name not in kept and path.is_file() and path.stat().st_mtime < written_before:
-            path.unlink(missing_ok=True)
-            removed += 1
-    return removed
+    folder = Path(settings.KAZOOM_TIMELINE_UPLOADS_DIR)
+    return remove_old_files(folder, written_before, keeping=kept)
 
 
 def _stale(job: TimelineJob) -> bool:
