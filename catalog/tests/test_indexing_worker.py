@@ -26,6 +26,8 @@ from testsupport.timeline_jobs import task_statuses, worker
 
 #: Seconds a worker is given for a job of these songs (they take one or two).
 JOB_SECONDS = 60.0
+#: What a worker that starts after one was killed running a task says.
+REPORTED = "1 task(s) of dead workers reported failed"
 
 _QUEUE = """
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -81,6 +83,10 @@ def fingerprint_rows(data_dir: Path) -> dict[str, int]:
         return {t: database.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables}
 
 
+def worker_log(data_dir: Path) -> str:
+    return (data_dir / "worker.log").read_text()
+
+
 def library(data_dir: Path) -> list[Path]:
     folder = data_dir / "library"
     return sorted(folder.iterdir()) if folder.exists() else []
@@ -106,6 +112,9 @@ def test_a_worker_killed_before_the_song_is_committed_leaves_no_trace_of_it(
 
     with worker(data_dir):
         failed = wait_for(lambda: ended(data_dir, pk), JOB_SECONDS, "the job to be reported")
+        # The worker's report ends the job before the worker says so: stopped at once, it
+        # would not say so at all.
+        wait_for(lambda: REPORTED in worker_log(data_dir), JOB_SECONDS, "the worker's report")
 
     assert (failed["status"], failed["error_message"]) == ("failed", INTERRUPTED_MESSAGE)
     assert failed["song_id"] is None and not kept.exists()
@@ -113,7 +122,7 @@ def test_a_worker_killed_before_the_song_is_committed_leaves_no_trace_of_it(
     assert set(fingerprint_rows(data_dir).values()) == {0}
     assert_databases_agree(data_dir, 0)
     assert task_statuses(data_dir) == ["FAILED"]
-    assert "1 task(s) of dead workers reported failed" in (data_dir / "worker.log").read_text()
+    assert REPORTED in worker_log(data_dir)
 
 
 def test_a_worker_killed_once_the_catalog_committed_leaves_the_song_whole_and_done(
