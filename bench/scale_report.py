@@ -75,15 +75,21 @@ def size_report(
 
 def latency_figures(specs: Sequence[ClipSpec], answers: Sequence[Answer]) -> dict[str, Any]:
     """Milliseconds per answer (``elapsed_ms``, decoding included): the mean, and the median
-    and p95 of every clip, of each clip length, of the unknown clips and of each length of
-    them."""
+    and p95 of every clip, of each clip length, of the known clips of the headline length in
+    each condition, of the unknown clips and of each length of them."""
     pairs = list(zip(specs, answers))
     unknown = [(spec, answer) for spec, answer in pairs if spec.is_negative]
+    headline = [
+        (spec, answer)
+        for spec, answer in pairs
+        if not spec.is_negative and spec.duration_seconds == HEADLINE_SECONDS
+    ]
     times = [answer.elapsed_ms for answer in answers if answer.elapsed_ms is not None]
     return {
         "mean_ms": sum(times) / len(times) if times else None,
         "every_clip": latency_ms(answers),
         "by_duration": _by_duration(pairs),
+        "headline_by_condition": _by_condition(headline),
         "unknown": latency_ms([answer for _, answer in unknown]),
         "unknown_by_duration": _by_duration(unknown),
     }
@@ -94,6 +100,14 @@ def _by_duration(pairs: Sequence[tuple[ClipSpec, Answer]]) -> dict[str, Any]:
     return {
         f"{d:g}": latency_ms([answer for spec, answer in pairs if spec.duration_seconds == d])
         for d in durations
+    }
+
+
+def _by_condition(pairs: Sequence[tuple[ClipSpec, Answer]]) -> dict[str, Any]:
+    conditions = dict.fromkeys(spec.condition for spec, _ in pairs)
+    return {
+        condition: latency_ms([answer for spec, answer in pairs if spec.condition == condition])
+        for condition in conditions
     }
 
 
@@ -122,6 +136,7 @@ def size_rows(results: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
         "right",
         "false: held-out/noise/silence",
         "distractor named: known/unknown",
+        f"clean {headline} s ms median/p95",
         f"{headline} s ms median/p95",
         f"unknown ms median: {headline} s/all",
         "mean ms",
@@ -143,6 +158,7 @@ def size_rows(results: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
                 "/".join(f"{falses[k]['as_answered']}" for k in ("held_out", "noise", "silence"))
                 + f" of {sum(f['clips'] for f in falses.values())}",
                 f"{named['known']}/{named['unknown']}",
+                _median_p95(latency["headline_by_condition"].get("clean")),
                 _median_p95(latency["by_duration"].get(headline)),
                 f"{_ms(latency['unknown_by_duration'].get(headline))}/{_ms(latency['unknown'])}",
                 _number(latency["mean_ms"]),
@@ -178,6 +194,19 @@ def latency_rows(results: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     return ["seconds", *(_size_label(size) for size in sizes)], rows
 
 
+def condition_latency_rows(results: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    """Milliseconds median/p95 of the known clips of the headline length, by condition (rows)
+    and size (columns)."""
+    sizes = results["sizes"]
+    by_size = [s["query"]["latency"]["headline_by_condition"] for s in sizes]
+    conditions = list(dict.fromkeys(k for figures in by_size for k in figures))
+    rows = [
+        [condition, *(_median_p95(figures.get(condition)) for figures in by_size)]
+        for condition in conditions
+    ]
+    return ["condition", *(_size_label(size) for size in sizes)], rows
+
+
 def workers_lines(results: dict[str, Any]) -> list[str]:
     """The workers figures in words, or nothing when they were not measured."""
     workers = results.get("workers")
@@ -204,6 +233,8 @@ def render_text(results: dict[str, Any]) -> str:
         report.text_table(*accuracy_rows(results, "by_duration", "seconds")),
         "\nLatency by clip length, ms median/p95:",
         report.text_table(*latency_rows(results)),
+        f"\nLatency of known {HEADLINE_SECONDS:g} s clips by condition, ms median/p95:",
+        report.text_table(*condition_latency_rows(results)),
     ]
     lines = workers_lines(results)
     if lines:
@@ -240,6 +271,10 @@ def render_markdown(results: dict[str, Any]) -> str:
         "## Latency by clip length (ms, median/p95)",
         "",
         report.markdown_table(*latency_rows(results)),
+        "",
+        f"## Latency of known {HEADLINE_SECONDS:g} s clips by condition (ms, median/p95)",
+        "",
+        report.markdown_table(*condition_latency_rows(results)),
     ]
     lines = workers_lines(results)
     if lines:

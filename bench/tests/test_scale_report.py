@@ -125,13 +125,20 @@ def test_latency_by_clip_length_and_for_unknown_clips() -> None:
     assert list(latency["unknown_by_duration"]) == ["5"]
 
 
+def test_latency_of_the_headline_length_by_condition_counts_known_clips_only() -> None:
+    by_condition = _size(1, late_ms=40.0)["query"]["latency"]["headline_by_condition"]
+    assert list(by_condition) == ["clean"]
+    assert by_condition["clean"]["median_ms"] == 10.0
+
+
 def test_results_are_json_and_the_tables_have_a_row_per_size(results: dict[str, Any]) -> None:
     json.dumps(results)
     markdown = render_markdown(results)
     assert markdown.startswith("# Kazoom as its catalog grows")
-    first = "| 1× | 0.944 | 2 | 50.0% | 1/0/0 of 2 | 1/1 | 30/39 | 35/35 | 25 | 150/200 | 2.10 |"
-    assert f"{first} 400 (0.444) |" in markdown
-    assert "| 2× | 1.39 | 2 | 50.0% | 1/0/0 of 2 | 1/1 | 30/75 | 55/55 | 35 |" in markdown
+    first = "| 1× | 0.944 | 2 | 50.0% | 1/0/0 of 2 | 1/1 | 10/10 | 30/39 | 35/35 | 25 | 150/200 |"
+    assert f"{first} 2.10 | 400 (0.444) |" in markdown
+    assert "| 2× | 1.39 | 2 | 50.0% | 1/0/0 of 2 | 1/1 | 10/10 | 30/75 | 55/55 | 35 |" in markdown
+    assert "| clean | 10/10 | 10/10 |" in markdown
     assert "| clean | 100.0% | 100.0% |" in markdown
     assert "| white5 | 0.0% | 0.0% |" in markdown
     assert markdown.count("- `manage.py recognize --json") == 1
