@@ -157,6 +157,10 @@ class EngineConfig:
     #: How many of those speeds are re-analysed, the likeliest first (see
     #: ``recognition.identification.likely_speeds``).
     speed_candidates: int = 2
+    #: A speed is re-analysed only if the clip's pairs, moved to it, line up at least this many
+    #: more times than under the median speed: a clip of a song the catalog lacks is then
+    #: mostly re-analysed at no speed. See docs/tuning.md#speed-search.
+    speed_search_lead: int = 2
     #: The speeds are ranked by pairing the clip's peaks, moved to each speed, with this many
     #: targets each: sparse pairs rank the speeds as well as denser ones, with fewer rows to
     #: fetch. See docs/tuning.md#speed-search.
@@ -165,6 +169,10 @@ class EngineConfig:
     #: candidate songs, those its other hashes line up with best, so that a query's cost does
     #: not grow with the catalog. See docs/tuning.md#retrieval.
     common_hash_songs: int = 40
+    #: A hash held by at most this many songs is rare: a vote that may stop early fetches the
+    #: rare hashes first, which are few rows yet name most clean clips. See
+    #: docs/tuning.md#retrieval.
+    rare_hash_songs: int = 8
     #: How many candidate songs a vote fetches common hashes from: enough that the runner-up
     #: it is measured against is as strong as the catalog's. See docs/tuning.md#retrieval.
     candidate_songs: int = 32
@@ -290,12 +298,16 @@ class EngineConfig:
             raise ValueError("a peak neighbourhood must be an odd number of bins and frames")
         if not 1 <= self.query_phases <= self.hop_length:
             raise ValueError("query_phases must be from 1 to hop_length")
+        if not 1 <= self.rare_hash_songs <= self.common_hash_songs:
+            raise ValueError("need 1 <= rare_hash_songs <= common_hash_songs")
         if min(self.common_hash_songs, self.candidate_songs, self.candidate_songs_per_speed) < 1:
             raise ValueError(
                 "common_hash_songs, candidate_songs and candidate_songs_per_speed must be >= 1"
             )
         if self.max_votes_per_frame < 1 or self.background_deviations < 0:
             raise ValueError("max_votes_per_frame must be >= 1, background_deviations >= 0")
+        if self.speed_search_lead < 0:
+            raise ValueError("speed_search_lead must not be negative")
         if self.speed_search_fan_out < 1:
             raise ValueError("speed_search_fan_out must be at least 1")
         if not 1 <= self.min_voting_slices <= self.clumped_max_slices < self.spread_min_slices:

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import numpy as np
 from django.db.backends.utils import CursorWrapper
@@ -22,27 +23,26 @@ class SqliteStore(FingerprintStore):
     """``song_hash`` is ``WITHOUT ROWID`` with primary key (hash, song_id): its rows are stored
     in hash order, so a lookup is one seek per distinct query hash."""
 
-    def lookup(self, hash_values: np.ndarray, song_ids: np.ndarray | None = None) -> Lookup:
-        """Every stored occurrence of the hashes among ``hash_values`` (only in the songs among
-        ``song_ids``, if given), in one SQL statement.
+    # The arrays travel as JSON; SQLite plans ``IN (SELECT … json_each)`` as one primary-key
+    # seek per hash, or per hash and song.
+    ROWS_OF_HASHES = (
+        "SELECT hash, song_id, frames FROM song_hash "
+        "WHERE hash IN (SELECT value FROM json_each(%s))"
+    )
+    ROWS_OF_HASHES_IN_SONGS = ROWS_OF_HASHES + " AND song_id IN (SELECT value FROM json_each(%s))"
 
-        The distinct hashes (and songs) travel as JSON arrays; SQLite plans ``IN (SELECT …
-        json_each)`` as one primary-key seek per hash, or per hash and song. The rows come back
-        as comma-separated lists and one hex string of all their frames (every aggregate sees
-        the rows in the same order), which is faster than fetching them as rows (see
-        docs/tuning.md#lookup).
-        """
-        sql = (
-            "SELECT group_concat(hash), group_concat(song_id), group_concat(length(frames)), "
-            "group_concat(hex(frames), '') FROM song_hash "
-            "WHERE hash IN (SELECT value FROM json_each(%s))"
-        )
-        params = [_json_array(hash_values)]
-        if song_ids is not None:
-            sql += " AND song_id IN (SELECT value FROM json_each(%s))"
-            params.append(_json_array(song_ids))
+    def _array(self, values: np.ndarray) -> str:
+        return _json_array(values)
+
+    def _aggregated(self, rows_sql: str, params: list[Any]) -> Lookup:
+        """The rows come back as comma-separated lists and one hex string of all their frames
+        (every aggregate sees the rows in the same order)."""
         with self._cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(
+                "SELECT group_concat(hash), group_concat(song_id), group_concat(length(frames)), "
+                f"group_concat(hex(frames), '') FROM ({rows_sql})",
+                params,
+            )
             hash_text, song_text, length_text, frames_hex = cursor.fetchone()
         return Lookup.of_rows(
             _integers(hash_text),

@@ -12,6 +12,7 @@ import zlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.db import connections, transaction
@@ -42,6 +43,10 @@ class Lookup:
         return cls(np.repeat(hashes, counts), np.repeat(song_ids, counts), unpack_frames(packed))
 
     @classmethod
+    def empty(cls) -> Lookup:
+        return cls(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64))
+
+    @classmethod
     def concatenate(cls, lookups: Sequence[Lookup]) -> Lookup:
         """The occurrences of all ``lookups``, in their order."""
         return cls(
@@ -66,6 +71,8 @@ STORE_TABLES = (
     "store_state",
 )
 
+#: Hashes to find in some songs only, as two arrays: ``FingerprintStore.lookup_in_songs``.
+Selection = tuple[np.ndarray, np.ndarray]
 #: A row of ``song_hash``: hash, song id, the song's frames of that hash packed.
 SongHashRow = tuple[int, int, bytes]
 #: A row of ``fingerprinted_song``: song id, its fingerprint count, its encoded hash set and
@@ -259,25 +266,53 @@ class FingerprintStore(ABC):
             self._write_rows(cursor, "song_hash (hash, song_id, frames)", song_hashes)
             cursor.execute(COUNT_SONGS_PER_HASH)
 
+    #: SQL of the ``song_hash`` rows (hash, song_id, frames) whose hash is among an array
+    #: parameter, and of those whose hash and song are among two: each backend's own.
+    ROWS_OF_HASHES: str
+    ROWS_OF_HASHES_IN_SONGS: str
+
+    def lookup(self, hash_values: np.ndarray) -> Lookup:
+        """Every stored occurrence of the hashes among ``hash_values``, in one SQL statement:
+        one primary-key seek per distinct hash."""
+        return self._aggregated(self.ROWS_OF_HASHES, [self._array(hash_values)])
+
+    def lookup_in_songs(self, selections: Sequence[Selection]) -> Lookup:
+        """Every stored occurrence, for each ``(hash_values, song_ids)`` of ``selections``, of
+        the hashes among ``hash_values`` in the songs among ``song_ids``: one primary-key
+        seek per (hash, song) of each, all in one SQL statement, the selections' rows joined by
+        ``UNION`` (none when every selection is empty). An occurrence that several selections
+        ask for is given once."""
+        chosen = [(values, songs) for values, songs in selections if len(values) and len(songs)]
+        if not chosen:
+            return Lookup.empty()
+        params = [self._array(array) for selection in chosen for array in selection]
+        return self._aggregated(
+            " UNION ".join([self.ROWS_OF_HASHES_IN_SONGS] * len(chosen)), params
+        )
+
     @abstractmethod
-    def lookup(self, hash_values: np.ndarray, song_ids: np.ndarray | None = None) -> Lookup:
-        """Every stored occurrence of the hashes among ``hash_values`` (only in the songs among
-        ``song_ids``, if given), in one SQL statement."""
+    def _array(self, values: np.ndarray) -> Any:
+        """The distinct ``values`` as this backend's SQL takes an array parameter."""
+
+    @abstractmethod
+    def _aggregated(self, rows_sql: str, params: list[Any]) -> Lookup:
+        """The occurrences in the ``song_hash`` rows that ``rows_sql`` selects, fetched as a
+        few aggregates rather than row by row (see docs/tuning.md#lookup)."""
 
     def song_hashes(self, song_id: int) -> Hashes:
         """Song ``song_id``'s live fingerprints, its distinct (hash, frame) pairs in hash order;
         none for a song the store does not hold.
 
-        Two statements: the song's hash set from ``fingerprinted_song``, then ``lookup`` of
-        those hashes in that song alone, a primary-key seek per (hash, song), since
-        ``song_hash`` has no index by song.
+        Two statements: the song's hash set from ``fingerprinted_song``, then
+        ``lookup_in_songs`` of those hashes in that song alone, a primary-key seek per (hash,
+        song), since ``song_hash`` has no index by song.
         """
         with self._cursor() as cursor:
             cursor.execute("SELECT hash_set FROM fingerprinted_song WHERE song_id = %s", [song_id])
             found = cursor.fetchone()
         if found is None:
             return Hashes(np.zeros(0, np.int64), np.zeros(0, np.int32))
-        stored = self.lookup(_decode_hash_set(bytes(found[0])), np.array([song_id]))
+        stored = self.lookup_in_songs([(_decode_hash_set(bytes(found[0])), np.array([song_id]))])
         order = np.lexsort((stored.frames, stored.hashes))
         return Hashes(stored.hashes[order], stored.frames[order].astype(np.int32))
 

@@ -74,7 +74,7 @@ def shared_audio(
     nominated = _nominees(song_id, variants, speeds, store, config, later_only)
     for variant, songs in nominated.items():
         query = variants[variant]
-        lookup = store.lookup(np.unique(query.values), song_ids=np.array(songs))
+        lookup = store.lookup_in_songs([(query.values, np.array(songs))])
         hits = matching.join_hits(query, lookup)
         for song in songs:
             shared = _shared(song_id, song, query, _of_song(hits, song), speeds[variant], config)

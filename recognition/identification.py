@@ -88,7 +88,8 @@ def likely_speeds(query: Query, store: FingerprintStore, config: EngineConfig) -
     Moving pairs is cheap and one retrieval serves every speed (each speed choosing its own
     candidate songs); only the likely speeds are then re-analysed from resampled audio, which
     is what recovers nearly every hash. The pairs are sparse (``config.speed_search_density``):
-    ranking speeds needs far fewer hashes than naming a song.
+    ranking speeds needs far fewer hashes than naming a song. Only the speeds that stand out
+    of the others (:func:`speed_strength_needed`) are given, so there may be none.
     """
     moved = hashes_at_speeds(
         query.analysis.peaks, config.speed_search, config, config.speed_search_density
@@ -110,16 +111,62 @@ def likely_speeds(query: Query, store: FingerprintStore, config: EngineConfig) -
         hits, speed_of_row[hits.query_rows], len(moved), config.alignment_tolerance_frames
     )
     ranked = np.argsort(-strength, kind="stable")[: config.speed_candidates]
-    return [config.speed_search[i] for i in ranked]
+    least = speed_strength_needed(strength, config)
+    return [config.speed_search[i] for i in ranked if strength[i] >= least]
+
+
+def speed_strength_needed(strength: np.ndarray, config: EngineConfig) -> float:
+    """How strongly the pairs moved to a speed must line up for that speed to be re-analysed.
+
+    Under the wrong speeds the pairs line up only by chance, and about as strongly under each:
+    the median ``strength`` over every speed is what chance gives this clip in this catalog.
+    A clip played at one of the speeds stands ``config.speed_search_lead`` above it under
+    that speed; most clips of a song the catalog lacks stand that far above it under none.
+    """
+    return float(np.median(strength)) + config.speed_search_lead
 
 
 def _vote(
     query: Query, store: FingerprintStore, config: EngineConfig, speed: float = 1.0
 ) -> Identification:
     """The query's hashes looked up, voted on and decided on; a query corrected for a
-    ``speed`` is a retry."""
-    hits = retrieve(query.analysis.hashes, store, config, candidates=config.candidate_songs)
+    ``speed`` is a retry.
+
+    The lookup stops early when the hits found so far name a song by a retry's stricter bar,
+    at an offset no other of that song's comes near (see ``recognition.retrieval``): the
+    hashes left would mostly add votes to the song already named.
+    """
+
+    def settled(hits: Hits) -> bool:
+        winner = decide(hits, config, retry=True).winner
+        return winner is not None and leads_its_songs_other_offsets(hits, winner, config)
+
+    hits = retrieve(
+        query.analysis.hashes, store, config, candidates=config.candidate_songs, settled=settled
+    )
     return Identification(query, hits, decide(hits, config, retry=speed != 1.0), speed)
+
+
+def leads_its_songs_other_offsets(hits: Hits, winner: Candidate, config: EngineConfig) -> bool:
+    """``winner`` collects ``min_margin_ratio`` times the votes of any offset of its song
+    farther than the alignment tolerance from its own. In a song that plays a passage again
+    with variations, the rarer hashes alone can favour another pass than all of them would."""
+    tolerance = config.alignment_tolerance_frames
+    others = (hits.song_ids == winner.song_id) & (
+        np.abs(hits.offset_frames - winner.offset_frames) > 2 * tolerance
+    )
+    if not others.any():
+        return True
+    rivals = matching.tally(
+        Hits(
+            hits.song_ids[others],
+            hits.song_frames[others],
+            hits.query_frames[others],
+            hits.query_rows[others],
+        ),
+        tolerance,
+    )
+    return winner.aligned_matches >= config.min_margin_ratio * int(rivals.windowed.max())
 
 
 @dataclass(frozen=True)

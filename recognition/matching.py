@@ -10,6 +10,7 @@ start inside it); chance collisions scatter over all offsets of all songs.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -22,6 +23,7 @@ from fingerprints.store import Lookup
 _OFFSET_BIAS = 1 << 30
 _SONG_SHIFT = 32
 
+_NO_ROWS = np.zeros(0, np.int64)
 #: One (song, offset) key or an array of them.
 _Keys = TypeVar("_Keys", int, np.ndarray)
 
@@ -38,6 +40,18 @@ class Hits:
 
     def __len__(self) -> int:
         return len(self.song_ids)
+
+    @classmethod
+    def concatenate(cls, parts: Sequence[Hits]) -> Hits:
+        """The hits of all ``parts``, in their order; none for no parts."""
+        if not parts:
+            return cls(_NO_ROWS, _NO_ROWS, _NO_ROWS, _NO_ROWS)
+        return cls(
+            np.concatenate([part.song_ids for part in parts]),
+            np.concatenate([part.song_frames for part in parts]),
+            np.concatenate([part.query_frames for part in parts]),
+            np.concatenate([part.query_rows for part in parts]),
+        )
 
     @property
     def offset_frames(self) -> np.ndarray:
@@ -172,10 +186,10 @@ def strongest_by_group(
 
 def leading_songs(
     hits: Hits, groups: np.ndarray, group_count: int, per_group: int, tolerance_frames: int
-) -> np.ndarray:
-    """The distinct ids of the ``per_group`` songs whose best offset collects the most votes
-    from each group's hits (``groups`` as for :func:`strongest_by_group`), ties to the lower
-    id."""
+) -> list[np.ndarray]:
+    """For each group, the distinct ids of the ``per_group`` songs whose best offset collects
+    the most votes from that group's hits (``groups`` as for :func:`strongest_by_group`),
+    ties to the lower id."""
     votes = tally(by_group(hits, groups, group_count), tolerance_frames)
     grouped_ids = votes.keys[_best_per_song(votes)] >> _SONG_SHIFT
     group_of = grouped_ids % group_count
@@ -183,7 +197,8 @@ def leading_songs(
     first_of_group = np.searchsorted(group_of[order], group_of[order], side="left")
     place = np.empty(len(grouped_ids), np.int64)
     place[order] = np.arange(len(grouped_ids)) - first_of_group
-    return np.unique(grouped_ids[place < per_group] // group_count)
+    chosen = grouped_ids[place < per_group]
+    return [np.unique(chosen[chosen % group_count == g] // group_count) for g in range(group_count)]
 
 
 def by_group(hits: Hits, groups: np.ndarray, group_count: int) -> Hits:

@@ -13,17 +13,22 @@ two steps:
 
 Every candidate thus collects all of its votes, and the decision compares fully counted
 songs; the cost is bounded by the cap and the number of candidates, whatever the catalog
-holds. Three statements of the store whatever the clip length, or two when no hash is
-common.
+holds. A caller may also stop early, when the hits found so far settle the question
+(``settled``): the distinctive hashes are then fetched in two steps, the rarest first (held
+by at most ``config.rare_hash_songs`` songs: few rows, yet they name a clean clip of a
+stored song), the common ones only if neither settles it. Three statements of the store
+whatever the clip length, four when settling, fewer when a step has no hash or settles.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 
 from fingerprints.config import EngineConfig
 from fingerprints.hashes import Hashes
-from fingerprints.store import FingerprintStore, Lookup
+from fingerprints.store import FingerprintStore
 
 from . import matching
 from .matching import Hits
@@ -37,22 +42,54 @@ def retrieve(
     candidates: int,
     groups: np.ndarray | None = None,
     group_count: int = 1,
+    settled: Callable[[Hits], bool] | None = None,
 ) -> Hits:
     """The hits of ``hashes``: distinctive hashes from every song, common ones from the
-    ``candidates`` songs whose best offset the distinctive hits favour most.
+    ``candidates`` songs whose best offset the distinctive hits favour most, unless
+    ``settled`` says the hits found so far are enough.
 
     ``groups`` (the variant of each row of ``hashes``, in ``range(group_count)``) lets
     several query variants looked up together choose ``candidates`` songs each.
     """
     distinct = np.unique(hashes.values)
-    common = store.song_counts(distinct) > config.common_hash_songs
-    distinctive = store.lookup(distinct[~common])
-    hits = matching.join_hits(hashes, distinctive)
+    songs_holding = store.song_counts(distinct)
+    common = songs_holding > config.common_hash_songs
+    found: list[Hits] = []
+    for values in _distinctive_steps(distinct, songs_holding, config, stepwise=bool(settled)):
+        found.append(matching.join_hits(hashes, store.lookup(values)))
+        if settled is not None and settled(Hits.concatenate(found)):
+            return Hits.concatenate(found)
+    hits = Hits.concatenate(found)
     if not common.any():
         return hits
-    row_groups = np.zeros(len(hits), np.int64) if groups is None else groups[hits.query_rows]
+    query_groups = np.zeros(len(hashes), np.int64) if groups is None else groups
     songs = matching.leading_songs(
-        hits, row_groups, group_count, candidates, config.alignment_tolerance_frames
+        hits,
+        query_groups[hits.query_rows],
+        group_count,
+        candidates,
+        config.alignment_tolerance_frames,
     )
-    rest = store.lookup(distinct[common], song_ids=songs)
-    return matching.join_hits(hashes, Lookup.concatenate([distinctive, rest]))
+    common_values = distinct[common]
+    rest = store.lookup_in_songs(
+        [
+            (np.intersect1d(hashes.values[query_groups == group], common_values), songs[group])
+            for group in range(group_count)
+        ]
+    )
+    return Hits.concatenate([hits, matching.join_hits(hashes, rest)])
+
+
+def _distinctive_steps(
+    distinct: np.ndarray, songs_holding: np.ndarray, config: EngineConfig, *, stepwise: bool
+) -> list[np.ndarray]:
+    """The distinctive hashes among ``distinct``, in the lookups that fetch them: the rare
+    ones (held by at most ``config.rare_hash_songs`` songs) and then the rest when a vote may
+    be settled after each, else all at once; no lookup of no hash."""
+    distinctive = songs_holding <= config.common_hash_songs
+    if not stepwise:
+        steps = [distinct[distinctive]]
+    else:
+        rare = songs_holding <= config.rare_hash_songs
+        steps = [distinct[rare], distinct[distinctive & ~rare]]
+    return [values for values in steps if len(values)]

@@ -102,6 +102,30 @@ def test_lookup_of_nothing_finds_nothing(two_songs: FingerprintStore) -> None:
     assert len(two_songs.lookup(np.array([], np.int64))) == 0
 
 
+def test_lookup_in_songs_finds_each_selections_hashes_in_its_own_songs_once(
+    two_songs: FingerprintStore,
+) -> None:
+    with CaptureQueriesContext(connections[two_songs.alias]) as statements:
+        found = two_songs.lookup_in_songs(
+            [
+                (np.array([100, 300]), np.array([8])),
+                (np.array([100, 400]), np.array([7, 8])),
+                (np.array([200]), np.array([], np.int64)),
+            ]
+        )
+
+    assert len(statements) == 1
+    assert len(found) == 3  # song 8's hash 100, asked for twice, is found once
+    assert occurrences(found) == {(100, 8, 9), (100, 7, 0), (400, 8, 12)}
+
+
+def test_lookup_in_no_songs_asks_nothing(two_songs: FingerprintStore) -> None:
+    with CaptureQueriesContext(connections[two_songs.alias]) as statements:
+        found = two_songs.lookup_in_songs([(np.array([100]), np.array([], np.int64))])
+
+    assert len(found) == 0 and len(statements) == 0
+
+
 def test_add_counts_distinct_rows(store: FingerprintStore) -> None:
     assert store.add(3, make_hashes([50, 50, 50, 60], [1, 1, 2, 1])) == 3
     assert store.count() == 3

@@ -32,9 +32,13 @@ def hits_by_song(hits: matching.Hits) -> dict[int, int]:
 
 @pytest.fixture
 def tight(config: EngineConfig) -> EngineConfig:
-    """A hash of more than two songs is common; one candidate song a vote."""
+    """A hash of one song is rare, of more than two songs common; one candidate song a vote."""
     return dataclasses.replace(
-        config, common_hash_songs=2, candidate_songs=1, candidate_songs_per_speed=1
+        config,
+        rare_hash_songs=1,
+        common_hash_songs=2,
+        candidate_songs=1,
+        candidate_songs_per_speed=1,
     )
 
 
@@ -89,6 +93,38 @@ def test_each_group_chooses_its_own_candidates(
     assert sorted(set(common_hits.tolist())) == [1, 2]
 
 
+#: Song 6 holds song 1's first two hashes too, which are then distinctive but not rare.
+SHARED = SONG_1_HASHES[:2]
+
+
+@pytest.mark.parametrize(
+    "settles_after, statements, song_1_hits",
+    [(1, 2, 8), (2, 3, 10), (None, 4, 11)],
+    ids=["the rare hashes settle it", "the distinctive ones do", "neither does"],
+)
+def test_a_vote_that_may_settle_fetches_the_rarest_hashes_first(
+    catalog: FingerprintStore,
+    tight: EngineConfig,
+    settles_after: int | None,
+    statements: int,
+    song_1_hits: int,
+) -> None:
+    catalog.add(6, hashes_of(SHARED, [500, 510]))
+    seen: list[dict[int, int]] = []
+
+    def settles(hits: matching.Hits) -> bool:
+        seen.append(hits_by_song(hits))
+        return len(seen) == settles_after
+
+    with CaptureQueriesContext(connections[catalog.alias]) as captured:
+        hits = retrieve(clip_of_song_1(90), catalog, tight, candidates=1, settled=settles)
+
+    asked = [{1: 8}, {1: 10, 6: 2}][: settles_after or 2]
+    assert seen == asked  # the hits so far, after each step of the distinctive hashes
+    assert len(captured) == statements
+    assert hits_by_song(hits)[1] == song_1_hits
+
+
 @pytest.mark.parametrize("clip_hashes", [11, 2_000])
 def test_retrieval_takes_three_statements_whatever_the_clip_length(
     catalog: FingerprintStore, tight: EngineConfig, clip_hashes: int
@@ -113,5 +149,8 @@ def test_leading_songs_are_the_strongest_of_each_group() -> None:
     groups = np.array([0, 0, 0, 0, 0, 1, 1, 1])
     hits = matching.Hits(song_ids, offsets, np.zeros(8, np.int64), np.arange(8))
 
-    assert matching.leading_songs(hits, groups, 2, 1, 0).tolist() == [3, 5]
-    assert matching.leading_songs(hits, groups, 2, 2, 0).tolist() == [3, 4, 5]
+    assert [songs.tolist() for songs in matching.leading_songs(hits, groups, 2, 1, 0)] == [[3], [5]]
+    assert [songs.tolist() for songs in matching.leading_songs(hits, groups, 2, 2, 0)] == [
+        [3, 4],
+        [3, 5],
+    ]
