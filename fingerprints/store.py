@@ -46,15 +46,6 @@ class Lookup:
     def empty(cls) -> Lookup:
         return cls(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64))
 
-    @classmethod
-    def concatenate(cls, lookups: Sequence[Lookup]) -> Lookup:
-        """The occurrences of all ``lookups``, in their order."""
-        return cls(
-            np.concatenate([lookup.hashes for lookup in lookups]),
-            np.concatenate([lookup.song_ids for lookup in lookups]),
-            np.concatenate([lookup.frames for lookup in lookups]),
-        )
-
 
 #: Each anchor frame is stored in this many bytes, little-endian: 2**24 frames are 108 hours
 #: at the default hop, far beyond ``EngineConfig.max_index_seconds``.

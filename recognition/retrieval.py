@@ -54,12 +54,12 @@ def retrieve(
     distinct = np.unique(hashes.values)
     songs_holding = store.song_counts(distinct)
     common = songs_holding > config.common_hash_songs
-    found: list[Hits] = []
-    for values in _distinctive_steps(distinct, songs_holding, config, stepwise=bool(settled)):
-        found.append(matching.join_hits(hashes, store.lookup(values)))
-        if settled is not None and settled(Hits.concatenate(found)):
-            return Hits.concatenate(found)
-    hits = Hits.concatenate(found)
+    hits = Hits.concatenate([])
+    stepwise = settled is not None
+    for values in _distinctive_steps(distinct, songs_holding, common, config, stepwise=stepwise):
+        hits = Hits.concatenate([hits, matching.join_hits(hashes, store.lookup(values))])
+        if settled is not None and settled(hits):
+            return hits
     if not common.any():
         return hits
     query_groups = np.zeros(len(hashes), np.int64) if groups is None else groups
@@ -81,15 +81,19 @@ def retrieve(
 
 
 def _distinctive_steps(
-    distinct: np.ndarray, songs_holding: np.ndarray, config: EngineConfig, *, stepwise: bool
+    distinct: np.ndarray,
+    songs_holding: np.ndarray,
+    common: np.ndarray,
+    config: EngineConfig,
+    *,
+    stepwise: bool,
 ) -> list[np.ndarray]:
-    """The distinctive hashes among ``distinct``, in the lookups that fetch them: the rare
-    ones (held by at most ``config.rare_hash_songs`` songs) and then the rest when a vote may
-    be settled after each, else all at once; no lookup of no hash."""
-    distinctive = songs_holding <= config.common_hash_songs
+    """The distinctive (not ``common``) hashes among ``distinct``, in the lookups that fetch
+    them: the rare ones (held by at most ``config.rare_hash_songs`` songs) and then the rest
+    when a vote may be settled after each, else all at once; no lookup of no hash."""
     if not stepwise:
-        steps = [distinct[distinctive]]
+        steps = [distinct[~common]]
     else:
         rare = songs_holding <= config.rare_hash_songs
-        steps = [distinct[rare], distinct[distinctive & ~rare]]
+        steps = [distinct[rare], distinct[~common & ~rare]]
     return [values for values in steps if len(values)]
