@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import IO
 
 import django
-from django.conf import settings
 from django.db import connections
 
 from bench.children import ChildRun, run_child
@@ -44,12 +43,13 @@ class Storage:
     bytes_per_row: float
 
 
-def setup_django(data_dir: Path) -> None:
+def setup_django(data_dir: Path, *, keep_fingerprints_url: bool = False) -> None:
     """Point this process, and the children it starts, at ``data_dir``: both databases are
-    SQLite files there, even where KAZOOM_FINGERPRINTS_URL names PostgreSQL (the storage
-    figures are read off the file)."""
+    SQLite files there, but for the fingerprints where ``keep_fingerprints_url`` is set and
+    KAZOOM_FINGERPRINTS_URL names a PostgreSQL database."""
     os.environ["KAZOOM_DATA_DIR"] = str(data_dir)
-    os.environ.pop("KAZOOM_FINGERPRINTS_URL", None)
+    if not keep_fingerprints_url:
+        os.environ.pop("KAZOOM_FINGERPRINTS_URL", None)
     os.environ["DJANGO_SETTINGS_MODULE"] = "kazoom_site.settings"
     # Measure what a deployment runs, not the development default (which logs every query).
     os.environ.update(production_env())
@@ -60,9 +60,16 @@ def setup_django(data_dir: Path) -> None:
 
 
 def fingerprint_backend() -> str:
-    """The vendor of the fingerprint database this process and its children use: "sqlite"
-    after ``setup_django``, which keeps a run on its data directory's own files."""
+    """The vendor of the fingerprint database this process and its children use."""
     return connections[FINGERPRINTS_DB].vendor
+
+
+def empty_fingerprint_store() -> None:
+    """The fingerprint tables dropped and made again, empty, whatever they held."""
+    from django.core.management import call_command
+
+    call_command("migrate", "fingerprints", "zero", database=FINGERPRINTS_DB, verbosity=0)
+    call_command("migrate", "fingerprints", database=FINGERPRINTS_DB, verbosity=0)
 
 
 def manage_argv(args: Sequence[str]) -> list[str]:
@@ -120,11 +127,7 @@ def time_decoding(songs: Sequence[IndexedSong], config: EngineConfig) -> float:
 
 
 def measure_storage(store: FingerprintStore, audio_hours: float) -> Storage:
-    """Size of the fingerprint database once its write-ahead log is folded back in."""
-    with connections[FINGERPRINTS_DB].cursor() as cursor:
-        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    database = Path(str(settings.DATABASES[FINGERPRINTS_DB]["NAME"]))
-    files = (database, database.with_name(database.name + "-wal"))
-    size = sum(path.stat().st_size for path in files if path.exists())
+    """What the fingerprint store takes, on either backend (``FingerprintStore.size_bytes``)."""
+    size = store.size_bytes()
     rows = store.count()
     return Storage(size, rows, size / 1e6 / audio_hours, size / rows if rows else 0.0)

@@ -25,11 +25,12 @@ Usage (from the repository root)::
    (``bench.scale_report``). The plot draws each ``--also JSON`` (an earlier run's
    ``scale.json``, another fingerprint backend's say) beside this run.
 
-The fingerprint backend (the fingerprint connection's vendor) is recorded and labels the
-plot's lines. A run keeps its fingerprints in its data directory's SQLite file whatever
-``KAZOOM_FINGERPRINTS_URL`` says (``bench.kazoom_data.setup_django``), so it is "sqlite"
-today; ``--also`` draws any other run's lines beside it. Progress goes to stderr; the work folder
-(clips, databases, logs) is temporary unless ``--keep DIR``.
+The fingerprints go where ``KAZOOM_FINGERPRINTS_URL`` says (its fingerprint tables emptied
+first), else into the data directory's SQLite file; the catalog is always that directory's
+SQLite file. The backend (the fingerprint connection's vendor) is recorded and labels the
+plot's lines, so that ``--also`` draws a run on the other backend beside this one, and storage
+is ``FingerprintStore.size_bytes`` on either. Progress goes to stderr; the work folder (clips,
+databases, logs) is temporary unless ``--keep DIR``.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ from bench.distractors import DEFAULT_CACHE_DIR, distractor_tracks
 from bench.grid import CONDITIONS_BY_NAME, DURATIONS_SECONDS, ClipSpec
 from bench.indexing_workers import WORKERS_SAMPLE_HOURS, first_hours, workers_figures
 from bench.kazoom_data import (
+    empty_fingerprint_store,
     fingerprint_backend,
     indexed_songs,
     measure_storage,
@@ -143,7 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.update(SINGLE_THREAD_ENV)
     earlier = [json.loads(path.read_text()) for path in args.also]
     with workspace(args.keep) as work:
-        setup_django(work / "kazoom-data")
+        setup_django(work / "kazoom-data", keep_fingerprints_url=True)
+        empty_fingerprint_store()
         results = benchmark(args, work)
     write_outputs(results, earlier, args.out_dir)
     print(scale_report.render_text(results))

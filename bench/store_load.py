@@ -4,7 +4,7 @@ catalog grows to a hundred thousand songs.
 Usage (from the repository root)::
 
     .venv/bin/python -m bench.store_load MUSIC_DIR [--songs 3000,10000,30000,100000]
-        [--clips 100] [--seed 0] [--cache DIR] [--max-disk-gb 60] [--out-dir bench/results]
+        [--clips 100] [--seed 0] [--cache DIR] [--max-disk-gb 20] [--out-dir bench/results]
     scripts/with-postgres.sh .venv/bin/python -m bench.store_load MUSIC_DIR ...   # on PostgreSQL
 
 1. Splits MUSIC_DIR as ``bench.run`` does and analyses every track: the indexed tracks' hashes
@@ -34,7 +34,6 @@ import argparse
 import hashlib
 import io
 import json
-import os
 import shutil
 import tempfile
 import time
@@ -48,13 +47,13 @@ import soundfile as sf
 
 from bench.common import RESULTS_DIR, existing_folder, progress, revision
 from bench.constellation_distractors import Distractor, distractor_hashes, plan_distractors
+from bench.kazoom_data import empty_fingerprint_store, setup_django
 from bench.split import Track
 from fingerprints.config import EngineConfig
 from fingerprints.hashes import Hashes
 from fingerprints.peaks import Peaks
 from fingerprints.pipeline import Query
 from fingerprints.store import FRAME_BYTES, FingerprintStore, encode_hash_set, pack_frames
-from testsupport.production import production_env
 
 DEFAULT_CACHE_DIR = Path.home() / ".cache" / "kazoom-bench" / "store-load"
 DEFAULT_SIZES = (3_000, 10_000, 30_000, 100_000)
@@ -82,7 +81,7 @@ class Clip:
 def main(argv: Sequence[str] | None = None) -> None:
     options = _parser().parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="kazoom-store-load-") as data_dir:
-        _setup_django(data_dir)
+        setup_django(Path(data_dir), keep_fingerprints_url=True)
         from fingerprints.wiring import engine_config, fingerprint_store
 
         config = engine_config()
@@ -127,15 +126,6 @@ def _sizes(text: str) -> list[int]:
     if sizes != sorted(sizes) or sizes[0] < 1:
         raise argparse.ArgumentTypeError("song counts, ascending")
     return sizes
-
-
-def _setup_django(data_dir: str) -> None:
-    os.environ.update(
-        KAZOOM_DATA_DIR=data_dir, DJANGO_SETTINGS_MODULE="kazoom_site.settings", **production_env()
-    )
-    import django
-
-    django.setup()
 
 
 def _split(music_dir: Path) -> Any:
@@ -360,7 +350,7 @@ def _measure(
 ) -> dict[str, Any]:
     occurrences, seconds = catalog.occurrences_and_seconds()
     progress(f"{catalog.songs:,} songs ({seconds / 3600:,.0f} h): loading the store")
-    _empty(store)
+    empty_fingerprint_store()
     started = time.perf_counter()
     store.load(catalog.song_rows(), catalog.hash_rows())
     load_seconds = time.perf_counter() - started
@@ -376,14 +366,6 @@ def _measure(
         "bytes_per_fingerprint": size / occurrences,
         **_timings(clips, store, config),
     }
-
-
-def _empty(store: FingerprintStore) -> None:
-    """The fingerprint tables dropped and made again, empty, whatever they held."""
-    from django.core.management import call_command
-
-    call_command("migrate", "fingerprints", "zero", database=store.alias, verbosity=0)
-    call_command("migrate", "fingerprints", database=store.alias, verbosity=0)
 
 
 @dataclass(frozen=True)

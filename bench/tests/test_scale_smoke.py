@@ -1,6 +1,6 @@
 """``python -m bench.scale`` end to end on three synthetic songs: two catalog sizes (the indexed
 songs alone, then twice their hours), a small grid, unknown clips from a further seed, and the
-workers figures.
+workers figures, its fingerprints on the backend the suite runs on.
 
 Speeds are never asserted (they depend on the machine); only that every figure was measured.
 """
@@ -8,13 +8,15 @@ Speeds are never asserted (they depend on the machine); only that every figure w
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connections
 
-from bench.tests.scripts import run_script, write_songs
+from bench.tests.scripts import run_script, scratch_fingerprints_url, write_songs
 
 SONG_SECONDS = 20
 DURATIONS = (3.0, 5.0)
@@ -28,15 +30,22 @@ class ScaleRun:
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> ScaleRun:
+def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScaleRun]:
+    """The run, its fingerprints on the backend the suite runs on."""
     music = write_songs(tmp_path_factory.mktemp("music"), (1, 2, 3), SONG_SECONDS)
     out_dir = tmp_path_factory.mktemp("results")
     grid = ["--conditions", "clean,white5", "--durations", "3,5", "--per-cell", "1"]
     sizes = ["--sizes", "1,2", "--unknown-per-size", "15", "--workers-figures"]
     places = ["--distractor-cache", str(out_dir / "cache"), "--out-dir", str(out_dir)]
-    done = run_script("bench.scale", [str(music), *grid, *sizes, *places], timeout_seconds=600)
-    assert done.returncode == 0, done.stderr
-    return ScaleRun(json.loads((out_dir / "scale.json").read_text()), done.stdout, out_dir)
+    with scratch_fingerprints_url() as url:
+        done = run_script(
+            "bench.scale",
+            [str(music), *grid, *sizes, *places],
+            timeout_seconds=600,
+            fingerprints_url=url,
+        )
+        assert done.returncode == 0, done.stderr
+        yield ScaleRun(json.loads((out_dir / "scale.json").read_text()), done.stdout, out_dir)
 
 
 def test_every_size_is_measured_on_a_growing_catalog(run: ScaleRun) -> None:
@@ -79,7 +88,7 @@ def test_every_size_has_sane_figures(run: ScaleRun) -> None:
 
 def test_the_clips_are_the_grid_and_enough_unknown_ones(run: ScaleRun) -> None:
     settings, clips = run.results["settings"], run.results["clips"]
-    assert settings["fingerprint_backend"] == "sqlite"
+    assert settings["fingerprint_backend"] == connections["fingerprints"].vendor
     assert settings["sizes"] == [1, 2]
     unknown = [clip for clip in clips if clip["kind"] != "known"]
     assert len(unknown) >= 15

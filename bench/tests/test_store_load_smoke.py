@@ -1,5 +1,5 @@
-"""``python -m bench.store_load`` end to end on synthetic songs: a table row per size, the
-results files, and a run that stops where the disk would fill.
+"""``python -m bench.store_load`` end to end on synthetic songs: a table row per size (on the
+backend the suite runs on), the results files, and a run that stops where the disk would fill.
 
 Timings are never asserted (they depend on the machine); only that they were measured.
 """
@@ -10,7 +10,8 @@ import json
 import re
 from pathlib import Path
 
-from bench.tests.scripts import run_script, write_songs
+from bench.tests.scripts import run_script, scratch_fingerprints_url, write_songs
+from fingerprints.wiring import fingerprint_store
 
 ROW = re.compile(
     r"\| ([\d,]+) \| [\d,]+ \| ([\d,]+) \| [\d.]+ \| [\d,]+ \| [\d.]+/[\d.]+ \| [\d.]+/[\d.]+ "
@@ -23,11 +24,13 @@ def test_each_size_is_loaded_and_its_clips_identified(tmp_path: Path) -> None:
     music = write_songs(tmp_path / "music", range(7), seconds=20)
     options = ["--songs", "3,1006", "--clips", "4", "--cache", str(tmp_path / "cache")]
 
-    done = run_script(
-        "bench.store_load",
-        [str(music), *options, "--out-dir", str(tmp_path / "out")],
-        timeout_seconds=300,
-    )
+    with scratch_fingerprints_url() as url:
+        done = run_script(
+            "bench.store_load",
+            [str(music), *options, "--out-dir", str(tmp_path / "out")],
+            timeout_seconds=300,
+            fingerprints_url=url,
+        )
 
     assert done.returncode == 0, done.stderr
     rows = [ROW.fullmatch(line) for line in done.stdout.splitlines() if line.startswith("| ")]
@@ -44,6 +47,7 @@ def test_each_size_is_loaded_and_its_clips_identified(tmp_path: Path) -> None:
     record = json.loads((tmp_path / "out" / "store_load.json").read_text())
     assert [size["songs"] for size in record["sizes"]] == [3, 1006]
     assert record["stopped"] is None
+    assert record["store"] == type(fingerprint_store()).__name__
     assert "| 1,006 |" in (tmp_path / "out" / "store_load.md").read_text()
     assert len(list((tmp_path / "cache").rglob("chunk-*.npz"))) == 1
 

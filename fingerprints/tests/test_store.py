@@ -224,6 +224,26 @@ def test_compact_keeps_every_row_in_fewer_pages(store: FingerprintStore) -> None
 
 
 @pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)
+def test_size_counts_every_table_of_the_store(store: FingerprintStore) -> None:
+    """The popularity counts take room beside the rows they count; a size without them
+    would flatter the store. (Compacted, since SQLite's file keeps the pages earlier tests
+    freed.)"""
+    store.add(1, random_hashes(1, 100))
+    store.compact()
+    before = store.size_bytes()
+    with connections["fingerprints"].cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO hash_popularity (hash, songs) "
+            "SELECT value, 2 FROM (WITH RECURSIVE n(value) AS "
+            "(SELECT 1 << 30 UNION ALL SELECT value + 1 FROM n WHERE value < (1 << 30) + 49999) "
+            "SELECT value FROM n) AS added"
+        )
+    store.compact()
+
+    assert store.size_bytes() > before + 50_000 * 8
+
+
+@pytest.mark.django_db(databases=BOTH_DATABASES, transaction=True)
 def test_compact_leaves_the_rows_in_hash_order(store: FingerprintStore) -> None:
     """SQLite's table always is (it is its primary key's B-tree); PostgreSQL's heap is once
     compacted, though songs were added one after the other."""
