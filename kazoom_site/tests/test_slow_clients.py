@@ -1,6 +1,7 @@
 """Slow and idle clients do not stop the site: gunicorn with the repository's configuration
 (threaded workers, tight timeouts) answers ``GET /`` within a second while 20 sockets send
-nothing or less than they declared, and cuts off a client that stops sending its body."""
+nothing or less than they declared, and cuts off a client that stops sending its headers or
+its body."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from testsupport.production import production_env
 from testsupport.server import served
 
 SLOW_SOCKETS = 20
+#: More than one worker process has threads (the configuration's 32).
+STALLED_HEADS = 40
 #: How long a GET may take while they hang: a behaviour bound, not a benchmark.
 GET_BOUND_SECONDS = 1.0
 
@@ -45,6 +48,13 @@ def _short_body(address: tuple[str, int]) -> socket.socket:
         f"Content-Length: {len(body) + 1}\r\n\r\n"
     )
     connection.sendall(head.encode() + body)
+    return connection
+
+
+def _stalled_head(address: tuple[str, int]) -> socket.socket:
+    """A request that stops half-way through its headers."""
+    connection = socket.create_connection(address, timeout=60)
+    connection.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/")
     return connection
 
 
@@ -102,3 +112,29 @@ def test_a_client_that_stops_sending_its_body_is_refused(
     assert response.status == 400
     assert body["error"]["code"] == "bad_request"
     assert waited < 5, f"answered after {waited:.1f} s"
+
+
+def test_clients_that_stop_in_their_headers_give_their_threads_back(data: Path) -> None:
+    """Every thread of the one worker holds a head that stopped coming: each is closed once a
+    read of it has waited the one-second timeout, and the home page is answered while they
+    hang, while they are closed and after."""
+    with served(data, workers=1, env=production_env(KAZOOM_CLIENT_TIMEOUT="1")) as server:
+        address = _address(server.url)
+        assert _timed_get(address)[0] == 200  # warm: the worker has loaded Django
+        stalled = [_stalled_head(address) for _ in range(STALLED_HEADS)]
+        answers = []
+        for _ in range(4):
+            time.sleep(0.5)
+            answers.append(_timed_get(address))
+        closed = [connection.recv(1) for connection in stalled]
+        for connection in stalled:
+            connection.close()
+        log = server.log.read_text()
+
+    assert [status for status, _ in answers] == [200] * 4
+    slowest = max(seconds for _, seconds in answers)
+    # The first waits for a thread to come free: at most one timeout.
+    assert slowest < 1 + GET_BOUND_SECONDS, f"GET / took {slowest:.2f} s"
+    assert closed == [b""] * STALLED_HEADS
+    assert log.count("request head stopped coming for 1 s") == STALLED_HEADS
+    assert "Traceback" not in log
