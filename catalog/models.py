@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 
 from django.db import models
 from django.db.models import Q
 
-from kazoom_site.jobs import JobStatus
+from kazoom_site.jobs import JobStatus, ended_before
+from kazoom_site.retention import delete_in_batches
 
 from .timecodes import clock
 
@@ -181,6 +183,12 @@ class IndexingJob(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+
+    @classmethod
+    def prune(cls, before: datetime, *, batch_size: int = 10_000) -> int:
+        """Delete the jobs that ended before ``before`` (``delete_in_batches``): their songs and
+        files stay; how many were deleted."""
+        return delete_in_batches(ended_before(cls, before), "finished_at", batch_size)
 
     def __str__(self) -> str:
         return f"Indexing {self.subject()}: {self.get_status_display()}"

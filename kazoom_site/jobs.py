@@ -9,6 +9,7 @@ report failed (``unfinished_jobs_of_failed_task``).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
 from django.db import models
@@ -23,8 +24,9 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-#: The statuses of a job that has not ended.
+#: The statuses of a job that has not ended, and of one that has.
 UNFINISHED = (JobStatus.QUEUED, JobStatus.RUNNING)
+ENDED = (JobStatus.DONE, JobStatus.FAILED)
 
 JobModel = TypeVar("JobModel", bound=models.Model)
 
@@ -54,3 +56,8 @@ def unfinished_jobs_of_failed_task(
     failed; none otherwise."""
     jobs = model._default_manager.filter(task_id=str(task_result.id), status__in=UNFINISHED)
     return jobs if task_result.status == TaskResultStatus.FAILED else jobs.none()
+
+
+def ended_before(model: type[JobModel], before: datetime) -> models.QuerySet[JobModel]:
+    """The jobs of ``model`` that ended, done or failed, before ``before``."""
+    return model._default_manager.filter(status__in=ENDED, finished_at__lt=before)

@@ -223,11 +223,13 @@ KAZOOM_API_KEY = env_secret("KAZOOM_API_KEY", "", required=False)
 #: client (for the rate limit and the admin's login lockout) is the address that many entries
 #: from its end; 0, the default, trusts none of it and takes the connection's own address.
 KAZOOM_TRUSTED_PROXIES = env_int("KAZOOM_TRUSTED_PROXIES", 0)
-#: ``manage.py prune`` deletes the recognition attempts logged longer ago than this, and the
+#: ``manage.py prune`` deletes the recognition attempts logged longer ago than this, the
 #: timeline jobs that ended longer ago than ``KAZOOM_TIMELINE_RETENTION_DAYS`` (with their
-#: results).
+#: results) and the indexing jobs that ended longer ago than
+#: ``KAZOOM_INDEXING_RETENTION_DAYS``.
 KAZOOM_ATTEMPT_RETENTION_DAYS = env_int("KAZOOM_ATTEMPT_RETENTION_DAYS", 90)
 KAZOOM_TIMELINE_RETENTION_DAYS = env_int("KAZOOM_TIMELINE_RETENTION_DAYS", 30)
+KAZOOM_INDEXING_RETENTION_DAYS = env_int("KAZOOM_INDEXING_RETENTION_DAYS", 30)
 #: Where the admin keeps uploaded song files, under names the server makes.
 KAZOOM_LIBRARY_DIR = DATA_DIR / "library"
 #: Where the admin keeps a file chosen on a song form that was refused for another field, so

@@ -6,7 +6,6 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
@@ -14,21 +13,8 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from catalog.models import Song
-from kazoom_site.jobs import JobStatus
-
-
-def delete_in_batches(rows: models.QuerySet[Any], oldest_first_by: str, batch_size: int) -> int:
-    """Delete ``rows``, oldest first by the field ``oldest_first_by``, ``batch_size`` at a
-    time, each batch in a transaction of its own (the site's writers wait for one batch, never
-    for the whole prune), their delete signals sent; how many were deleted."""
-    deleted = 0
-    while True:
-        with transaction.atomic():
-            batch = list(rows.order_by(oldest_first_by).values_list("pk", flat=True)[:batch_size])
-            if not batch:
-                return deleted
-            _, per_model = rows.model.objects.filter(pk__in=batch).delete()
-            deleted += per_model.get(rows.model._meta.label, 0)
+from kazoom_site.jobs import JobStatus, ended_before
+from kazoom_site.retention import delete_in_batches
 
 
 class RecognitionAttempt(models.Model):
@@ -140,10 +126,7 @@ class TimelineJob(models.Model):
     def prune(cls, before: datetime, *, batch_size: int = 10_000) -> int:
         """Delete the jobs that ended before ``before``, results and all
         (``delete_in_batches``); how many were deleted."""
-        ended = cls.objects.filter(
-            status__in=[cls.Status.DONE, cls.Status.FAILED], finished_at__lt=before
-        )
-        return delete_in_batches(ended, "finished_at", batch_size)
+        return delete_in_batches(ended_before(cls, before), "finished_at", batch_size)
 
     @property
     def finished(self) -> bool:

@@ -1,7 +1,8 @@
-"""``manage.py prune [--days N] [--timeline-days N]`` (or by its old name,
+"""``manage.py prune [--days N] [--timeline-days N] [--indexing-days N]`` (or by its old name,
 ``prune_attempts``): the log of recognition attempts keeps KAZOOM_ATTEMPT_RETENTION_DAYS days
-(90) and the timeline jobs that ended KAZOOM_TIMELINE_RETENTION_DAYS (30), deleted in batches,
-the counts printed; recordings of no job go once an hour old."""
+(90), the timeline jobs that ended KAZOOM_TIMELINE_RETENTION_DAYS (30), the indexing jobs
+that ended KAZOOM_INDEXING_RETENTION_DAYS (30) and the queue's ended tasks the fewer of the
+two, deleted in batches, the counts printed; recordings of no job go once an hour old."""
 
 from __future__ import annotations
 
@@ -14,7 +15,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
+from catalog.indexing_jobs import indexing_task
+from catalog.models import Artist, IndexingJob, Song
 from recognition.models import RecognitionAttempt, TimelineJob
 from testsupport.commands import run_command
 
@@ -151,6 +156,67 @@ def test_the_jobs_go_a_batch_at_a_time() -> None:
 
     deletes = [q["sql"] for q in queries if q["sql"].startswith("DELETE")]
     assert deleted == 5 and len(deletes) == 3
+
+
+def _indexing_ended(days_ago: float, status: str = "done", song: Song | None = None) -> IndexingJob:
+    """An indexing job that ended ``days_ago`` days ago."""
+    when = timezone.now() - timedelta(days=days_ago)
+    return IndexingJob.objects.create(
+        kind="reindex", status=status, song=song, path="/library/a.flac", finished_at=when
+    )
+
+
+def test_indexing_jobs_that_ended_before_the_retention_are_deleted_and_their_songs_kept() -> None:
+    song = Song.objects.create(title="Kept", artist=Artist.objects.create(name="Someone"))
+    _indexing_ended(days_ago=31, song=song)
+    _indexing_ended(days_ago=60, status="failed")
+    recent = _indexing_ended(days_ago=29, song=song)
+    running = IndexingJob.objects.create(kind="add", status="running", path="/library/b.flac")
+    IndexingJob.objects.filter(pk=running.pk).update(created_at=timezone.now() - timedelta(days=90))
+
+    run = run_command("prune")
+
+    assert run.exit_code == 0, run.stderr
+    assert "deleted 2 indexing job(s) that ended before" in run.stdout
+    assert set(IndexingJob.objects.all()) == {recent, running}
+    assert Song.objects.filter(pk=song.pk).exists()
+
+
+def test_indexing_days_come_from_the_setting_or_the_option(settings) -> None:  # noqa: ANN001
+    _indexing_ended(days_ago=8)
+    _indexing_ended(days_ago=3)
+    settings.KAZOOM_INDEXING_RETENTION_DAYS = 10
+    assert "deleted 0 indexing job(s)" in run_command("prune").stdout
+
+    run = run_command("prune", "--indexing-days", "5")
+
+    assert "deleted 1 indexing job(s)" in run.stdout
+    assert "(5 days ago); 1 kept" in run.stdout
+    assert run_command("prune", "--indexing-days", "-1").exit_code == 1
+    assert IndexingJob.objects.count() == 1
+
+
+def _task(status: TaskResultStatus, days_ago: float | None) -> str:
+    """A task on the queue with ``status``, ended ``days_ago`` days ago (None: not ended)."""
+    task_id = str(indexing_task.enqueue(1).id)
+    finished_at = None if days_ago is None else timezone.now() - timedelta(days=days_ago)
+    DBTaskResult.objects.filter(pk=task_id).update(status=status, finished_at=finished_at)
+    return task_id
+
+
+def test_the_queues_ended_tasks_go_after_the_fewer_days_of_the_two_jobs() -> None:
+    _task(TaskResultStatus.SUCCESSFUL, days_ago=12)
+    _task(TaskResultStatus.FAILED, days_ago=40)
+    recent = _task(TaskResultStatus.SUCCESSFUL, days_ago=8)
+    waiting = _task(TaskResultStatus.READY, days_ago=None)
+
+    run = run_command("prune", "--timeline-days", "20", "--indexing-days", "10")
+
+    assert run.exit_code == 0, run.stderr
+    assert "deleted 2 queued task(s) that ended before" in run.stdout
+    assert "(10 days ago); 2 kept" in run.stdout
+    kept = DBTaskResult.objects.values_list("pk", flat=True)
+    assert {str(pk) for pk in kept} == {recent, waiting}
 
 
 def _file(path: Path, hours_ago: float) -> Path:

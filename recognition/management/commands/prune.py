@@ -1,5 +1,6 @@
-"""``manage.py prune [--days N] [--timeline-days N]``: delete the recognition attempts older
-than N days, the timeline jobs that ended longer ago, and the recordings no job keeps."""
+"""``manage.py prune [--days N] [--timeline-days N] [--indexing-days N]``: delete the
+recognition attempts older than N days, the timeline and indexing jobs that ended longer ago,
+the queue's record of the tasks that ran them, and the recordings no job keeps."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from catalog.models import IndexingJob
+from kazoom_site.retention import delete_in_batches
 from recognition.models import RecognitionAttempt, TimelineJob
 from recognition.timeline_jobs import remove_unkept_uploads
 
@@ -17,48 +21,69 @@ from recognition.timeline_jobs import remove_unkept_uploads
 class Command(BaseCommand):
     help = (
         "Delete the log's recognition attempts older than --days "
-        "(KAZOOM_ATTEMPT_RETENTION_DAYS by default) and the timeline jobs that ended longer "
-        "ago than --timeline-days (KAZOOM_TIMELINE_RETENTION_DAYS), in batches, and the "
-        "recordings no timeline job keeps."
+        "(KAZOOM_ATTEMPT_RETENTION_DAYS by default), the timeline jobs that ended longer "
+        "ago than --timeline-days (KAZOOM_TIMELINE_RETENTION_DAYS) and the indexing jobs "
+        "that ended longer ago than --indexing-days (KAZOOM_INDEXING_RETENTION_DAYS), in "
+        "batches, the queue's records of tasks that ended longer ago than the fewer of those "
+        "two, and the recordings no timeline job keeps."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--days",
-            type=int,
-            default=None,
-            help=(
-                "keep this many days of recognition attempts "
-                f"(default {settings.KAZOOM_ATTEMPT_RETENTION_DAYS})"
-            ),
-        )
-        parser.add_argument(
-            "--timeline-days",
-            type=int,
-            default=None,
-            help=(
-                "keep the timeline jobs that ended this many days ago or less "
-                f"(default {settings.KAZOOM_TIMELINE_RETENTION_DAYS})"
-            ),
-        )
+        for option, kept, default in (
+            ("--days", "recognition attempts", settings.KAZOOM_ATTEMPT_RETENTION_DAYS),
+            ("--timeline-days", "ended timeline jobs", settings.KAZOOM_TIMELINE_RETENTION_DAYS),
+            ("--indexing-days", "ended indexing jobs", settings.KAZOOM_INDEXING_RETENTION_DAYS),
+        ):
+            parser.add_argument(
+                option,
+                type=int,
+                default=None,
+                help=f"keep this many days of {kept} (default {default})",
+            )
 
     def handle(self, *args: Any, **options: Any) -> None:
         attempt_days = _days(options["days"], settings.KAZOOM_ATTEMPT_RETENTION_DAYS)
-        job_days = _days(options["timeline_days"], settings.KAZOOM_TIMELINE_RETENTION_DAYS)
-        before = timezone.now() - timedelta(days=attempt_days)
-        deleted = RecognitionAttempt.prune(before)
-        self.stdout.write(
-            f"deleted {deleted:,} recognition attempt(s) logged before "
-            f"{_when(before, attempt_days)}; {RecognitionAttempt.objects.count():,} kept"
-        )
-        before = timezone.now() - timedelta(days=job_days)
-        deleted = TimelineJob.prune(before)
-        self.stdout.write(
-            f"deleted {deleted:,} timeline job(s) that ended before {_when(before, job_days)}; "
-            f"{TimelineJob.objects.count():,} kept"
-        )
+        timeline_days = _days(options["timeline_days"], settings.KAZOOM_TIMELINE_RETENTION_DAYS)
+        indexing_days = _days(options["indexing_days"], settings.KAZOOM_INDEXING_RETENTION_DAYS)
+        for what, days, prune, kept in (
+            (
+                "recognition attempt(s) logged",
+                attempt_days,
+                RecognitionAttempt.prune,
+                RecognitionAttempt.objects.count,
+            ),
+            (
+                "timeline job(s) that ended",
+                timeline_days,
+                TimelineJob.prune,
+                TimelineJob.objects.count,
+            ),
+            (
+                "indexing job(s) that ended",
+                indexing_days,
+                IndexingJob.prune,
+                IndexingJob.objects.count,
+            ),
+            (
+                "queued task(s) that ended",
+                min(timeline_days, indexing_days),
+                _prune_tasks,
+                DBTaskResult.objects.count,
+            ),
+        ):
+            before = timezone.now() - timedelta(days=days)
+            deleted = prune(before)
+            when = f"{before:%Y-%m-%d %H:%M} UTC ({days} days ago)"
+            self.stdout.write(f"deleted {deleted:,} {what} before {when}; {kept():,} kept")
         removed = remove_unkept_uploads()
         self.stdout.write(f"removed {removed:,} recording(s) that no timeline job keeps")
+
+
+def _prune_tasks(before: datetime) -> int:
+    """Delete the queue's rows of the tasks that ended before ``before``: only the queue's
+    record once a task has ended, since its job keeps its own status, error and result."""
+    ended = DBTaskResult.objects.finished().filter(finished_at__lt=before)
+    return delete_in_batches(ended, "finished_at", 10_000)
 
 
 def _days(given: int | None, default: int) -> int:
@@ -66,7 +91,3 @@ def _days(given: int | None, default: int) -> int:
     if days < 0:
         raise CommandError(f"the days to keep must be 0 or more, not {days}")
     return days
-
-
-def _when(moment: datetime, days: int) -> str:
-    return f"{moment:%Y-%m-%d %H:%M} UTC ({days} days ago)"
