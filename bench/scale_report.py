@@ -323,13 +323,12 @@ def _number(value: float | None) -> str:
 # --- Plot -------------------------------------------------------------------------------------
 
 #: (what is drawn, line style) of each series, in both panels.
-_STYLES = ("-o", "--s", ":^")
+_STYLES = ("-o", "--s", ":^", "-.d")
 
 
 def draw_plot(runs: Sequence[dict[str, Any]], path: Path) -> None:
-    """Latency (median of the headline length, mean of every clip, median of the unknown
-    clips of the headline length) and accuracy (overall and the weakest conditions of the first
-    run's top size) against catalog hours: a colour per run, labelled by its fingerprint
+    """Latency (``latency_series``) and accuracy (overall and the weakest conditions of the
+    first run's top size) against catalog hours: a colour per run, labelled by its fingerprint
     backend."""
     import matplotlib
 
@@ -341,7 +340,7 @@ def draw_plot(runs: Sequence[dict[str, Any]], path: Path) -> None:
     for colour, (label, run) in enumerate(zip(run_labels(runs), runs)):
         hours = [size["catalog"]["hours"] for size in run["sizes"]]
         style = {"color": f"C{colour}"}
-        for (name, values), line in zip(_latency_series(run), _STYLES):
+        for (name, values), line in zip(latency_series(run), _STYLES):
             latency_axis.plot(hours, values, line, label=f"{label}: {name}", **style)
         for (name, values), line in zip(_accuracy_series(run, weakest), _STYLES):
             accuracy_axis.plot(hours, values, line, label=f"{label}: {name}", **style)
@@ -382,10 +381,13 @@ def weakest_conditions(run: dict[str, Any], count: int) -> list[str]:
     return sorted(by_condition, key=lambda name: by_condition[name]["share"])[:count]
 
 
-def _latency_series(run: dict[str, Any]) -> list[tuple[str, list[float]]]:
+def latency_series(run: dict[str, Any]) -> list[tuple[str, list[float]]]:
+    """The latency panel's lines of ``run``: (name, a figure per size)."""
     headline = f"{HEADLINE_SECONDS:g}"
     latencies = [size["query"]["latency"] for size in run["sizes"]]
+    clean = [la.get("headline_by_condition", {}).get("clean") for la in latencies]
     return [
+        (f"clean {headline} s, median", [_value(figures) for figures in clean]),
         (f"median {headline} s", [_value(la["by_duration"].get(headline)) for la in latencies]),
         ("mean, every clip", [_or_nan(la["mean_ms"]) for la in latencies]),
         (

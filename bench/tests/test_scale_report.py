@@ -14,6 +14,7 @@ from bench.grid import ClipSpec
 from bench.kazoom_data import IndexedSong, Storage
 from bench.scale_report import (
     draw_plot,
+    latency_series,
     render_markdown,
     render_text,
     run_labels,
@@ -169,3 +170,16 @@ def test_the_plot_draws_runs_of_two_backends(results: dict[str, Any], tmp_path: 
     assert run_labels([results, results]) == ["sqlite #1", "sqlite #2"]
     draw_plot([results, earlier], tmp_path / "scale.png")
     assert (tmp_path / "scale.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_latency_panel_draws_the_clean_clips_median_first(results: dict[str, Any]) -> None:
+    series = latency_series(results)
+    clean = [s["query"]["latency"]["headline_by_condition"]["clean"] for s in results["sizes"]]
+
+    assert [name for name, _ in series] == [
+        "clean 5 s, median",
+        "median 5 s",
+        "mean, every clip",
+        "unknown 5 s, median",
+    ]
+    assert series[0][1] == [figures["median_ms"] for figures in clean]
