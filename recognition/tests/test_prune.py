@@ -7,12 +7,15 @@ two, deleted in batches, the counts printed; recordings of no job go once an hou
 from __future__ import annotations
 
 import os
+import re
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.db.models import Model
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks import TaskResultStatus
@@ -49,32 +52,11 @@ def test_attempts_older_than_the_retention_are_deleted() -> None:
     assert oldest is not None and oldest.created_at > timezone.now() - timedelta(days=90)
 
 
-def test_days_come_from_the_setting_or_the_option(settings) -> None:  # noqa: ANN001
-    _logged(days_ago=20)
-    _logged(days_ago=5)
-    settings.KAZOOM_ATTEMPT_RETENTION_DAYS = 30
-    assert "deleted 0 recognition" in run_command("prune").stdout
-
-    run = run_command("prune", "--days", "10")
-
-    assert "deleted 1 recognition attempt(s)" in run.stdout and "; 1 kept" in run.stdout
-
-
 def test_zero_days_deletes_everything_logged_so_far() -> None:
     _logged(days_ago=0.01, count=2)
 
     assert "deleted 2 recognition" in run_command("prune", "--days", "0").stdout
     assert not RecognitionAttempt.objects.exists()
-
-
-def test_negative_days_are_refused() -> None:
-    _logged(days_ago=400)
-
-    run = run_command("prune", "--days", "-1")
-
-    assert run.exit_code == 1
-    assert "the days to keep must be 0 or more, not -1" in run.stderr
-    assert RecognitionAttempt.objects.count() == 1
 
 
 def test_the_attempts_go_a_batch_at_a_time() -> None:
@@ -124,29 +106,6 @@ def test_timeline_jobs_that_ended_before_the_retention_are_deleted_and_running_o
     assert set(TimelineJob.objects.all()) == {recent, old_but_running, queued}
 
 
-def test_timeline_days_come_from_the_setting_or_the_option(settings) -> None:  # noqa: ANN001
-    _ended(days_ago=8)
-    _ended(days_ago=3)
-    settings.KAZOOM_TIMELINE_RETENTION_DAYS = 10
-    assert "deleted 0 timeline job(s)" in run_command("prune").stdout
-
-    run = run_command("prune", "--timeline-days", "5")
-
-    assert "deleted 1 timeline job(s)" in run.stdout and "(5 days ago); 1 kept" in run.stdout
-    assert "deleted 1 timeline job(s)" in run_command("prune", "--timeline-days", "0").stdout
-    assert not TimelineJob.objects.exists()
-
-
-def test_negative_timeline_days_are_refused() -> None:
-    _ended(days_ago=400)
-
-    run = run_command("prune", "--timeline-days", "-3")
-
-    assert run.exit_code == 1
-    assert "the days to keep must be 0 or more, not -3" in run.stderr
-    assert TimelineJob.objects.count() == 1
-
-
 def test_the_jobs_go_a_batch_at_a_time() -> None:
     for _ in range(5):
         _ended(days_ago=60)
@@ -182,18 +141,55 @@ def test_indexing_jobs_that_ended_before_the_retention_are_deleted_and_their_son
     assert Song.objects.filter(pk=song.pk).exists()
 
 
-def test_indexing_days_come_from_the_setting_or_the_option(settings) -> None:  # noqa: ANN001
-    _indexing_ended(days_ago=8)
-    _indexing_ended(days_ago=3)
-    settings.KAZOOM_INDEXING_RETENTION_DAYS = 10
-    assert "deleted 0 indexing job(s)" in run_command("prune").stdout
+#: Each kind pruned by its days: what makes one of them that many days old, its model, its
+#: setting, its option and what the command's line calls them.
+KINDS = [
+    (_logged, RecognitionAttempt, "KAZOOM_ATTEMPT_RETENTION_DAYS", "--days", "recognition attempt"),
+    (_ended, TimelineJob, "KAZOOM_TIMELINE_RETENTION_DAYS", "--timeline-days", "timeline job"),
+    (
+        _indexing_ended,
+        IndexingJob,
+        "KAZOOM_INDEXING_RETENTION_DAYS",
+        "--indexing-days",
+        "indexing job",
+    ),
+]
+KIND_FIELDS = ("aged", "model", "setting", "option", "what")
 
-    run = run_command("prune", "--indexing-days", "5")
 
-    assert "deleted 1 indexing job(s)" in run.stdout
-    assert "(5 days ago); 1 kept" in run.stdout
-    assert run_command("prune", "--indexing-days", "-1").exit_code == 1
-    assert IndexingJob.objects.count() == 1
+@pytest.mark.parametrize(KIND_FIELDS, KINDS)
+def test_the_days_kept_come_from_the_setting_or_the_option(
+    settings,  # noqa: ANN001
+    aged: Callable[..., object],
+    model: type[Model],
+    setting: str,
+    option: str,
+    what: str,
+) -> None:
+    aged(days_ago=8)
+    aged(days_ago=3)
+    setattr(settings, setting, 10)
+    assert f"deleted 0 {what}(s)" in run_command("prune").stdout
+
+    run = run_command("prune", option, "5")
+
+    assert f"deleted 1 {what}(s)" in run.stdout
+    assert re.search(f"deleted 1 {re.escape(what)}.*\\(5 days ago\\); 1 kept", run.stdout)
+    assert f"deleted 1 {what}(s)" in run_command("prune", option, "0").stdout
+    assert not model._default_manager.exists()
+
+
+@pytest.mark.parametrize(KIND_FIELDS, KINDS)
+def test_negative_days_are_refused(
+    aged: Callable[..., object], model: type[Model], setting: str, option: str, what: str
+) -> None:
+    aged(days_ago=400)
+
+    run = run_command("prune", option, "-3")
+
+    assert run.exit_code == 1
+    assert "the days to keep must be 0 or more, not -3" in run.stderr
+    assert model._default_manager.count() == 1
 
 
 def _task(status: TaskResultStatus, days_ago: float | None) -> str:
