@@ -14,10 +14,12 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from kazoom_site.read_only_admin import ReadOnlyAdmin
+
 from .models import Duplicate, DuplicateSearch, Song
 
 
-class DuplicateAdmin(admin.ModelAdmin):
+class DuplicateAdmin(ReadOnlyAdmin):
     list_display = ["first_song", "second_song", "shared_ranges", "speed_shown", "strength_shown"]
     list_display_links = None
     list_select_related = ["song_a__artist", "song_b__artist"]
@@ -32,12 +34,6 @@ class DuplicateAdmin(admin.ModelAdmin):
     ) -> HttpResponse:
         context = {**(extra_context or {}), "last_search": DuplicateSearch.objects.first()}
         return super().changelist_view(request, context)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Duplicate | None = None) -> bool:
-        return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Duplicate | None = None) -> bool:
         """A pair goes with either of its songs, for whoever may delete songs; it is never

@@ -13,11 +13,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from kazoom_site.jobs import UNFINISHED
+from kazoom_site.read_only_admin import ReadOnlyAdmin
 
 from .models import IndexingJob
 
 
-class IndexingJobAdmin(admin.ModelAdmin):
+class IndexingJobAdmin(ReadOnlyAdmin):
     list_display = ["queued_at", "status", "what", "song_link", "message", "ran"]
     list_display_links = None
     list_filter = ["status", "kind"]
@@ -30,12 +31,6 @@ class IndexingJobAdmin(admin.ModelAdmin):
         unfinished = IndexingJob.objects.filter(status__in=UNFINISHED).count()
         context = {"title": "Indexing jobs", "unfinished": unfinished, **(extra_context or {})}
         return super().changelist_view(request, context)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: IndexingJob | None = None) -> bool:
-        return False
 
     def has_delete_permission(self, request: HttpRequest, obj: IndexingJob | None = None) -> bool:
         return False

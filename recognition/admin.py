@@ -1,14 +1,15 @@
 from django.contrib import admin
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+
+from kazoom_site.read_only_admin import ReadOnlyAdmin
 
 from .models import RecognitionAttempt, TimelineJob
 
 
 @admin.register(RecognitionAttempt)
-class RecognitionAttemptAdmin(admin.ModelAdmin):
+class RecognitionAttemptAdmin(ReadOnlyAdmin):
     """Read-only: attempts are facts that happened. A listen with the microphone is its
     interim checks ("Still listening") and then its outcome; filter by outcome to see only
     outcomes."""
@@ -40,17 +41,9 @@ class RecognitionAttemptAdmin(admin.ModelAdmin):
     def time_taken(self, attempt: RecognitionAttempt) -> str | None:
         return None if attempt.elapsed_ms is None else f"{attempt.elapsed_ms:.0f} ms"
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(
-        self, request: HttpRequest, obj: RecognitionAttempt | None = None
-    ) -> bool:
-        return False
-
 
 @admin.register(TimelineJob)
-class TimelineJobAdmin(admin.ModelAdmin):
+class TimelineJobAdmin(ReadOnlyAdmin):
     """Read-only, newest first: jobs are the worker's to change. Deleting one, or many at
     once, deletes its kept recording too (``TimelineJob``'s ``post_delete``)."""
 
@@ -83,9 +76,3 @@ class TimelineJobAdmin(admin.ModelAdmin):
     def public_page(self, job: TimelineJob) -> SafeString:
         url = reverse("timeline-job", args=[job.public_id])
         return format_html('<a href="{}">Its page</a>', url)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: TimelineJob | None = None) -> bool:
-        return False
