@@ -80,6 +80,8 @@ class Clip:
 
 def main(argv: Sequence[str] | None = None) -> None:
     options = _parser().parse_args(argv)
+    # Read before the hours of work: the checkout may move on meanwhile.
+    commit = revision()["commit"]
     with tempfile.TemporaryDirectory(prefix="kazoom-store-load-") as data_dir:
         setup_django(Path(data_dir), keep_fingerprints_url=True)
         from fingerprints.wiring import engine_config, fingerprint_store
@@ -104,9 +106,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             results.append(_measure(catalog, clips, store, config))
             print(_table([results[-1]], header=not results[:-1]), flush=True)
             # After every size, so that a run stopped later keeps what it measured.
-            _write_results(options.out_dir, results, stopped, store, options)
+            _write_results(options.out_dir, results, stopped, store, options, commit)
         if stopped:  # the results say where the disk ran short
-            _write_results(options.out_dir, results, stopped, store, options)
+            _write_results(options.out_dir, results, stopped, store, options, commit)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -457,9 +459,9 @@ def _write_results(
     stopped: str | None,
     store: FingerprintStore,
     options: argparse.Namespace,
+    commit: str,
 ) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
-    commit = revision()["commit"]
     record = {
         "store": store.__class__.__name__,
         "revision": commit,
