@@ -262,12 +262,16 @@ class EngineConfig:
     #: with: a copy shares thousands of them, and fetching the common ones from every song is
     #: what would make the search slow on a big library. See docs/tuning.md#duplicates.
     duplicate_rare_hash_songs: int = 8
+    #: One hash value in this many (``fingerprints.hashes.sampled``) nominates: a copy's
+    #: aligned votes and chance's shrink alike, and a song checked at indexing costs what
+    #: its sampled hashes fetch. See docs/tuning.md#duplicates.
+    duplicate_hash_sample: int = 4
     #: Songs nominated at each speed (the most votes at one offset first), each then read
     #: against the song with all of its hashes; a medley holds a handful of tracks.
     duplicate_candidate_songs: int = 8
-    #: Fewest votes at one offset of the rare hashes for a song to be nominated: a copy
-    #: of ten seconds at a low bit rate collects about a hundred.
-    duplicate_min_votes: int = 20
+    #: Fewest votes at one offset of the sampled rare hashes for a song to be nominated: a
+    #: copy of ten seconds at a low bit rate collects about 25, chance up to 6.
+    duplicate_min_votes: int = 10
 
     # --- Input limits -----------------------------------------------------------------------
     #: A query is recognised from its first this-many seconds; the rest is not decoded.
@@ -331,6 +335,8 @@ class EngineConfig:
             raise ValueError("need 0 < duplicate_slice_seconds <= duplicate_min_seconds")
         if min(self.duplicate_rare_hash_songs, self.duplicate_candidate_songs) < 2:
             raise ValueError("duplicate_rare_hash_songs and duplicate_candidate_songs must be >= 2")
+        if self.duplicate_hash_sample < 1:
+            raise ValueError("duplicate_hash_sample must be at least 1")
         if (
             self.query_peaks_per_second < self.index_peaks_per_second
             or self.query_fan_out < self.index_fan_out

@@ -272,3 +272,17 @@ def hashes_of_copy(hashes: Hashes, speed: float, config: EngineConfig) -> Hashes
         moved_bins[kept], moved_delta_bins[kept], moved_delta_frames[kept], steps[kept], config
     )
     return Hashes(values, moved_frames[kept].astype(np.int32))
+
+
+#: An odd 32-bit multiplier (Knuth's, near 2^32 over the golden ratio): multiplying by it
+#: spreads neighbouring hash values over the whole 32-bit range before a sample takes a share.
+_SPREAD = np.uint64(2654435761)
+_LOW_32_BITS = np.uint64(0xFFFFFFFF)
+
+
+def sampled(values: np.ndarray, one_in: int) -> np.ndarray:
+    """A boolean mask keeping about one in ``one_in`` of the hash ``values`` (all of them for
+    1), chosen by value alone: every song and query keeps the same values, so two songs that
+    share audio keep the same share of their aligned pairs."""
+    spread = (values.astype(np.uint64) * _SPREAD) & _LOW_32_BITS
+    return spread < np.uint64((1 << 32) // one_in)

@@ -5,11 +5,11 @@ A song is a query against the whole store, read from its stored pairs
 (``FingerprintStore.song_hashes``): no audio is decoded. Its pairs are taken as they are and
 as a copy at each speed of ``config.duplicate_speed_search`` would hold them
 (``hashes_of_copy``). Its rare hashes (held by at most ``config.duplicate_rare_hash_songs``
-songs) nominate the songs they line up with most at one offset; each nominee is then read
-against it with every hash, and ``recognition.overlaps`` says over which ranges they share
-audio, if over any. Two songs are compared only when their rare hashes meet, so the search
-costs what each song's rare hashes fetch, times the songs: it never compares every song with
-every other.
+songs), one value in ``config.duplicate_hash_sample``, nominate the songs they line up with
+most at one offset; each nominee is then read against it with every hash, and
+``recognition.overlaps`` says over which ranges they share audio, if over any. Two songs are
+compared only when their sampled rare hashes meet, so the search costs what those fetch,
+times the songs: it never compares every song with every other.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from fingerprints.config import EngineConfig
-from fingerprints.hashes import Hashes, hashes_of_copy
+from fingerprints.hashes import Hashes, hashes_of_copy, sampled
 from fingerprints.store import FingerprintStore
 
 from . import matching
@@ -132,14 +132,15 @@ def _nominees(
     config: EngineConfig,
     later_only: bool,
 ) -> dict[int, list[int]]:
-    """For each variant of the query (by index), the songs its rare hashes line up with at one
-    offset with ``config.duplicate_min_votes`` votes, at most ``duplicate_candidate_songs``
-    of them, the most votes first. Two statements of the store."""
+    """For each variant of the query (by index), the songs its sampled rare hashes line up
+    with at one offset with ``config.duplicate_min_votes`` votes, at most
+    ``duplicate_candidate_songs`` of them, the most votes first. Two statements of the store."""
     every = Hashes(
         np.concatenate([v.values for v in variants]), np.concatenate([v.frames for v in variants])
     )
     variant_of_row = np.repeat(np.arange(len(variants)), [len(v) for v in variants])
     distinct = np.unique(every.values)
+    distinct = distinct[sampled(distinct, config.duplicate_hash_sample)]
     rare = distinct[store.song_counts(distinct) <= config.duplicate_rare_hash_songs]
     lookup = store.lookup(rare)
     hits = matching.join_hits(every, lookup)

@@ -17,6 +17,7 @@ from fingerprints.hashes import (
     neighbouring_steps,
     pack,
     pair_peaks,
+    sampled,
     unpack,
 )
 from fingerprints.peaks import Peaks, find_peaks
@@ -189,6 +190,21 @@ def test_hash_fields_describe_the_pairs(song_peaks: Peaks, config: EngineConfig)
     np.testing.assert_array_equal(delta_frames, frames[targets] - frames[anchors])
     np.testing.assert_array_equal(steps, level_steps(levels[targets] - levels[anchors], config))
     assert len(np.unique(steps)) >= 5
+
+
+def test_a_sample_keeps_a_share_of_hash_values_by_value_alone(
+    song_peaks: Peaks, config: EngineConfig
+) -> None:
+    values = hash_peaks(song_peaks, config, config.index_density).values
+
+    kept = sampled(values, 4)
+
+    assert 0.2 < kept.mean() < 0.3
+    np.testing.assert_array_equal(sampled(values[::-1], 4), kept[::-1])
+    np.testing.assert_array_equal(sampled(np.unique(values[kept]), 4), True)
+    neighbours = np.arange(1 << 20, (1 << 20) + 40_000)  # values of one anchor bin, in a row
+    assert 0.24 < sampled(neighbours, 4).mean() < 0.26
+    assert sampled(values, 1).all()
 
 
 def test_hashes_are_deterministic(config: EngineConfig) -> None:
