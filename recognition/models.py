@@ -13,7 +13,7 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from catalog.models import Song
-from kazoom_site.jobs import JobStatus, ended_before
+from kazoom_site.jobs import ENDED, JobStatus, ended_before
 from kazoom_site.retention import delete_in_batches
 
 
@@ -130,7 +130,7 @@ class TimelineJob(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
+        return self.status in ENDED
 
     def upload_path(self) -> Path:
         """Where its recording waits: named by the server, never by the client."""
