@@ -10,7 +10,7 @@ import psycopg
 from django.db import DatabaseError, transaction
 from django.db.backends.utils import CursorWrapper
 
-from .store import STORE_TABLES, FingerprintStore, Lookup, counts_of
+from .store import COUNTED_FROM, STORE_TABLES, FingerprintStore, Lookup, counts_of
 
 
 class PostgresStore(FingerprintStore):
@@ -129,16 +129,27 @@ class PostgresStore(FingerprintStore):
         )
 
     def _count_songs(self, cursor: CursorWrapper, hash_values: np.ndarray, change: int) -> None:
+        """Under a lock that one write at a time takes: a write that counts a hash's rows in
+        ``song_hash`` then sees those of any other write before it, committed."""
         wanted = np.unique(hash_values).tolist()
+        cursor.execute("LOCK TABLE hash_popularity IN SHARE ROW EXCLUSIVE MODE")
         cursor.execute(
-            "INSERT INTO hash_popularity (hash, songs) SELECT unnest(%s::bigint[]), %s "
-            "ON CONFLICT (hash) DO UPDATE SET songs = hash_popularity.songs + excluded.songs",
-            [wanted, change],
+            "UPDATE hash_popularity SET songs = songs + %s WHERE hash = ANY(%s::bigint[])",
+            [change, wanted],
         )
-        if change < 0:
+        if change > 0:
             cursor.execute(
-                "DELETE FROM hash_popularity WHERE hash = ANY(%s::bigint[]) AND songs <= 0",
-                [wanted],
+                "INSERT INTO hash_popularity (hash, songs) SELECT wanted.hash, held.songs "
+                "FROM unnest(%s::bigint[]) AS wanted (hash) CROSS JOIN LATERAL "
+                "(SELECT count(*) AS songs FROM song_hash WHERE hash = wanted.hash) AS held "
+                "WHERE held.songs >= %s AND NOT EXISTS "
+                "(SELECT 1 FROM hash_popularity WHERE hash = wanted.hash)",
+                [wanted, COUNTED_FROM],
+            )
+        else:
+            cursor.execute(
+                "DELETE FROM hash_popularity WHERE hash = ANY(%s::bigint[]) AND songs < %s",
+                [wanted, COUNTED_FROM],
             )
 
 

@@ -13,7 +13,14 @@ from typing import Any
 import numpy as np
 from django.db.backends.utils import CursorWrapper
 
-from .store import FingerprintedSongRow, FingerprintStore, Lookup, SongHashRow, counts_of
+from .store import (
+    COUNTED_FROM,
+    FingerprintedSongRow,
+    FingerprintStore,
+    Lookup,
+    SongHashRow,
+    counts_of,
+)
 
 #: Rows a bulk write hands SQLite at a time, and a file read fetches at a time.
 BATCH_ROWS = 50_000
@@ -103,15 +110,26 @@ class SqliteStore(FingerprintStore):
     def _count_songs(self, cursor: CursorWrapper, hash_values: np.ndarray, change: int) -> None:
         wanted = _json_array(hash_values)
         cursor.execute(
-            "INSERT INTO hash_popularity (hash, songs) SELECT value, %s FROM json_each(%s) "
-            "WHERE true ON CONFLICT (hash) DO UPDATE SET songs = songs + excluded.songs",
+            "UPDATE hash_popularity SET songs = songs + %s "
+            "WHERE hash IN (SELECT value FROM json_each(%s))",
             [change, wanted],
         )
-        if change < 0:
+        if change > 0:
+            # A hash with no row was held by fewer than COUNTED_FROM songs before this one:
+            # counting its rows reads no more than that.
+            cursor.execute(
+                "INSERT INTO hash_popularity (hash, songs) SELECT value, held FROM "
+                "(SELECT value, (SELECT count(*) FROM song_hash WHERE hash = value) AS held "
+                "FROM json_each(%s) "
+                "WHERE NOT EXISTS (SELECT 1 FROM hash_popularity WHERE hash = value)) "
+                "WHERE held >= %s",
+                [wanted, COUNTED_FROM],
+            )
+        else:
             cursor.execute(
                 "DELETE FROM hash_popularity "
-                "WHERE hash IN (SELECT value FROM json_each(%s)) AND songs <= 0",
-                [wanted],
+                "WHERE hash IN (SELECT value FROM json_each(%s)) AND songs < %s",
+                [wanted, COUNTED_FROM],
             )
 
 

@@ -97,7 +97,8 @@ class Fingerprinted:
 @dataclass(frozen=True)
 class Audit:
     """What the store's own tables say of each other: each song's (hash, frame) pairs as
-    ``song_hash`` holds them, and how many hashes ``hash_popularity`` counts wrongly."""
+    ``song_hash`` holds them, and how many hashes ``hash_popularity`` counts wrongly (or
+    counts though fewer than ``COUNTED_FROM`` songs hold them)."""
 
     song_fingerprints: dict[int, int]
     miscounted_hashes: int
@@ -115,7 +116,8 @@ class FingerprintStore(ABC):
     bytes per (hash, frame) pair than a row for each pair (see docs/tuning.md#store-layout).
     ``fingerprinted_song`` holds each song's count and set of distinct hashes, with which a
     delete seeks straight to the song's rows. ``hash_popularity`` counts the songs that hold
-    each hash; every write keeps it in step with ``song_hash`` in the same transaction.
+    each hash held by at least ``COUNTED_FROM`` songs; every write keeps it in step with
+    ``song_hash`` in the same transaction.
     """
 
     def __init__(self, *, alias: str) -> None:
@@ -255,7 +257,7 @@ class FingerprintStore(ABC):
                 raise StoreNotEmpty(f"the fingerprint store already holds {held:,} song(s)")
             self._write_fingerprinted_songs(cursor, list(songs))
             self._write_rows(cursor, "song_hash (hash, song_id, frames)", song_hashes)
-            cursor.execute(COUNT_SONGS_PER_HASH)
+            cursor.execute(COUNT_SONGS_PER_HASH, [COUNTED_FROM])
 
     #: SQL of the ``song_hash`` rows (hash, song_id, frames) whose hash is among an array
     #: parameter, and of those whose hash and song are among two: each backend's own.
@@ -309,8 +311,9 @@ class FingerprintStore(ABC):
 
     @abstractmethod
     def song_counts(self, hash_values: np.ndarray) -> np.ndarray:
-        """How many songs hold each of ``hash_values`` (int64, in their order, 0 for a hash
-        none holds), in one SQL statement."""
+        """How many songs hold each of ``hash_values`` (int64, in their order), in one SQL
+        statement: exactly from ``COUNTED_FROM`` songs up, and ``COUNTED_FROM - 1`` for a
+        hash fewer songs hold (none, or one)."""
 
     @abstractmethod
     def compact(self) -> None:
@@ -338,9 +341,10 @@ class FingerprintStore(ABC):
             songs = {int(song_id): int(pairs) for song_id, pairs in cursor.fetchall()}
             cursor.execute(
                 "SELECT count(*) FROM (SELECT hash, count(*) AS songs FROM song_hash "
-                "GROUP BY hash) AS held FULL OUTER JOIN hash_popularity AS counted "
-                "ON counted.hash = held.hash "
-                "WHERE COALESCE(held.songs, 0) <> COALESCE(counted.songs, 0)"
+                "GROUP BY hash HAVING count(*) >= %s) AS held "
+                "FULL OUTER JOIN hash_popularity AS counted ON counted.hash = held.hash "
+                "WHERE COALESCE(held.songs, 0) <> COALESCE(counted.songs, 0)",
+                [COUNTED_FROM],
             )
             return Audit(songs, int(cursor.fetchone()[0]))
 
@@ -355,7 +359,7 @@ class FingerprintStore(ABC):
         """Count ``hash_popularity`` again from ``song_hash``, in one transaction."""
         with transaction.atomic(using=self.alias), self._cursor() as cursor:
             cursor.execute("DELETE FROM hash_popularity")
-            cursor.execute(COUNT_SONGS_PER_HASH)
+            cursor.execute(COUNT_SONGS_PER_HASH, [COUNTED_FROM])
 
     @abstractmethod
     def size_bytes(self) -> int:
@@ -377,8 +381,10 @@ class FingerprintStore(ABC):
 
     @abstractmethod
     def _count_songs(self, cursor: CursorWrapper, hash_values: np.ndarray, change: int) -> None:
-        """Add ``change`` (+1 or −1) to the songs counted for each of the distinct
-        ``hash_values``, leaving no row of a hash that no song holds."""
+        """Count the songs of each of the distinct ``hash_values`` again, once a song that
+        holds them has been written (``change`` +1) or deleted (−1) in ``song_hash``: add
+        ``change`` to the rows there are, count from ``song_hash`` a hash a song's write
+        brought to ``COUNTED_FROM`` songs, and delete the row of a hash left with fewer."""
 
     def _count_written(self, cursor: CursorWrapper, change: int) -> None:
         """Add ``change`` to the fingerprints written since the last compaction; the one row
@@ -417,21 +423,30 @@ class FingerprintStore(ABC):
         return int(count)
 
 
-#: Fills an empty ``hash_popularity`` from ``song_hash`` (the same SQL on every vendor).
+#: ``hash_popularity`` has a row for each hash held by at least this many songs: most of a
+#: library's hashes are held by one song, and a row for each took a good share of the store
+#: (see docs/tuning.md#store-layout). Every caller asks whether a hash is held by at most a
+#: number of songs that is never below one, which the counts from two still answer.
+COUNTED_FROM = 2
+
+#: Fills an empty ``hash_popularity`` from ``song_hash``, given ``COUNTED_FROM`` (the same SQL
+#: on every vendor).
 COUNT_SONGS_PER_HASH = (
-    "INSERT INTO hash_popularity (hash, songs) SELECT hash, count(*) FROM song_hash GROUP BY hash"
+    "INSERT INTO hash_popularity (hash, songs) SELECT hash, count(*) FROM song_hash "
+    "GROUP BY hash HAVING count(*) >= %s"
 )
 
 
 def counts_of(wanted: np.ndarray, found: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """The count of each of ``wanted`` among the distinct ``found`` hashes and their
-    ``counts``, 0 for one not found."""
+    ``counts``, ``COUNTED_FROM - 1`` for one not found."""
+    uncounted = COUNTED_FROM - 1
     if len(found) == 0:
-        return np.zeros(len(wanted), np.int64)
+        return np.full(len(wanted), uncounted, np.int64)
     order = np.argsort(found)
     found, counts = found[order], counts[order]
     place = np.searchsorted(found, wanted).clip(max=len(found) - 1)
-    return np.where(found[place] == wanted, counts[place], 0).astype(np.int64)
+    return np.where(found[place] == wanted, counts[place], uncounted).astype(np.int64)
 
 
 def _frames_by_hash(pairs: np.ndarray) -> tuple[np.ndarray, list[bytes]]:

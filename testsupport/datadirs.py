@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 from psycopg import sql
 
-from .commands import run_manage
+from .commands import REPO, manage_env, run_manage
 
 
 @dataclass(frozen=True)
@@ -26,9 +27,23 @@ class DataDir:
 
     def manage(self, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
         """``manage.py args`` in a fresh process on this data directory."""
-        if self.database is not None:
-            env = {"KAZOOM_FINGERPRINTS_URL": _url_of(self.database), **env}
-        return run_manage(*args, data_dir=self.path, **env)
+        return run_manage(*args, data_dir=self.path, **self._fingerprints_env(), **env)
+
+    def started(self, *args: str) -> subprocess.Popen[str]:
+        """``manage.py args`` started in a process of its own on this data directory."""
+        return subprocess.Popen(
+            [sys.executable, "manage.py", *args],
+            cwd=REPO,
+            env=manage_env(self.path, **self._fingerprints_env()),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def _fingerprints_env(self) -> dict[str, str]:
+        if self.database is None:
+            return {}
+        return {"KAZOOM_FINGERPRINTS_URL": _url_of(self.database)}
 
 
 def migrated(path: Path) -> DataDir:
