@@ -116,4 +116,3 @@ def test_the_migration_to_counts_from_two_songs_drops_the_rows_of_one_either_way
     vendor_sql.execute(connection, {connection.vendor: from_two_migration.FORWARDS})
 
     assert popularity_rows() == [(20, 2)]
-
