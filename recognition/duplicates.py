@@ -135,12 +135,11 @@ def _nominees(
     """For each variant of the query (by index), the songs its sampled rare hashes line up
     with at one offset with ``config.duplicate_min_votes`` votes, at most
     ``duplicate_candidate_songs`` of them, the most votes first. Two statements of the store."""
-    every = Hashes(
-        np.concatenate([v.values for v in variants]), np.concatenate([v.frames for v in variants])
-    )
-    variant_of_row = np.repeat(np.arange(len(variants)), [len(v) for v in variants])
+    values = np.concatenate([v.values for v in variants])
+    kept = sampled(values, config.duplicate_hash_sample)
+    every = Hashes(values[kept], np.concatenate([v.frames for v in variants])[kept])
+    variant_of_row = np.repeat(np.arange(len(variants)), [len(v) for v in variants])[kept]
     distinct = np.unique(every.values)
-    distinct = distinct[sampled(distinct, config.duplicate_hash_sample)]
     rare = distinct[store.song_counts(distinct) <= config.duplicate_rare_hash_songs]
     lookup = store.lookup(rare)
     hits = matching.join_hits(every, lookup)
