@@ -23,6 +23,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 
 from kazoom_site.jobs import UNFINISHED
+from kazoom_site.worker import report_dead_workers_tasks
 
 from .duplicates_admin import DuplicateAdmin
 from .forms import SongForm
@@ -230,7 +231,9 @@ class SongAdmin(SongDurationColumn, admin.ModelAdmin):
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
-        """The song's page says when a job for it is queued or running."""
+        """The song's page says when a job for it is queued or running (not one whose worker
+        on this host has died: that is reported failed first)."""
+        report_dead_workers_tasks()
         pending = IndexingJob.objects.filter(song_id=object_id, status__in=UNFINISHED)
         context = {
             **(extra_context or {}),

@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString
 
 from kazoom_site.jobs import UNFINISHED
 from kazoom_site.read_only_admin import ReadOnlyAdmin
+from kazoom_site.worker import report_dead_workers_tasks
 
 from .models import IndexingJob
 
@@ -28,6 +29,8 @@ class IndexingJobAdmin(ReadOnlyAdmin):
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
+        """The jobs, a job whose worker on this host has died reported failed first."""
+        report_dead_workers_tasks()
         unfinished = IndexingJob.objects.filter(status__in=UNFINISHED).count()
         context = {"title": "Indexing jobs", "unfinished": unfinished, **(extra_context or {})}
         return super().changelist_view(request, context)

@@ -35,7 +35,19 @@ from catalog.indexing_jobs import queue_file
 from catalog.models import Song
 from catalog.uploads import keep_upload
 upload = SimpleUploadedFile({name!r}, open({path!r}, "rb").read())
-print(queue_file(Song(title="Entered Title"), keep_upload(upload), upload.name).pk)
+song = Song(title="Entered Title") if {song_id} is None else Song.objects.get(pk={song_id})
+print(queue_file(song, keep_upload(upload), upload.name).pk)
+"""
+
+#: An admin's look at a page, in a process of its own: the status, and whether the page says
+#: a phrase.
+_LOOK = """
+from django.contrib.auth.models import User
+from django.test import Client
+client = Client(HTTP_HOST="localhost")
+client.force_login(User.objects.create_superuser("admin", "", "admin"))
+response = client.get({url!r})
+print(response.status_code, {phrase!r} in response.content.decode())
 """
 
 
@@ -51,9 +63,10 @@ def song_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tag(path, title="Tagged Title", artist="Tag Artist")
 
 
-def queue(data_dir: Path, path: Path) -> int:
-    """Queue ``path`` as the admin's add-song form does; the job's key."""
-    script = _QUEUE.format(name=path.name, path=str(path))
+def queue(data_dir: Path, path: Path, song_id: int | None = None) -> int:
+    """Queue ``path`` as the admin's add-song form does, or as its change form does for song
+    ``song_id``; the job's key."""
+    script = _QUEUE.format(name=path.name, path=str(path), song_id=song_id)
     run = run_manage("shell", "-c", script, data_dir=data_dir)
     assert run.returncode == 0, run.stderr
     return int(run.stdout.split()[-1])
@@ -140,6 +153,51 @@ def test_a_worker_killed_once_the_catalog_committed_leaves_the_song_whole_and_do
         wait_for(lambda: fingerprint_rows(data_dir)["song_hash"], JOB_SECONDS, "the settling")
 
     assert songs(data_dir) == [("Entered Title", str(kept))]
+    assert_databases_agree(data_dir, 1)
+
+
+def look(data_dir: Path, url: str, phrase: str) -> str:
+    """What an admin's look at ``url`` gives (see ``_LOOK``), with no worker running."""
+    run = run_manage("shell", "-c", _LOOK.format(url=url, phrase=phrase), data_dir=data_dir)
+    assert run.returncode == 0, run.stderr
+    return run.stdout.strip().splitlines()[-1]
+
+
+def test_a_job_whose_worker_died_is_reported_failed_when_the_admin_lists_the_jobs(
+    data_dir: Path, song_file: Path
+) -> None:
+    pk = queue(data_dir, song_file)
+    [kept] = library(data_dir)
+    with worker(data_dir, KAZOOM_KILL_AT="staged") as killed:
+        assert killed.wait(timeout=JOB_SECONDS) == -signal.SIGKILL
+    assert job(data_dir, pk)["status"] == "running"
+
+    assert look(data_dir, "/admin/catalog/indexingjob/", INTERRUPTED_MESSAGE) == "200 True"
+
+    failed = job(data_dir, pk)
+    assert (failed["status"], failed["error_message"]) == ("failed", INTERRUPTED_MESSAGE)
+    assert not kept.exists() and songs(data_dir) == []
+    assert_databases_agree(data_dir, 0)
+    assert task_statuses(data_dir) == ["FAILED"]
+
+
+def test_a_song_s_page_reports_the_job_of_a_dead_worker_failed_and_the_song_unchanged(
+    data_dir: Path, song_file: Path, tmp_path: Path
+) -> None:
+    first = queue(data_dir, song_file)
+    with worker(data_dir):
+        assert wait_for(lambda: ended(data_dir, first), JOB_SECONDS, "the add")["status"] == "done"
+    [(title, path)] = songs(data_dir)
+    replacement = write_audio(tmp_path / "second.flac", synth_song(82, 20.0), SAMPLE_RATE)
+    pk = queue(data_dir, replacement, song_id=job(data_dir, first)["song_id"])
+    with worker(data_dir, KAZOOM_KILL_AT="staged") as killed:
+        assert killed.wait(timeout=JOB_SECONDS) == -signal.SIGKILL
+    song_page = f"/admin/catalog/song/{job(data_dir, pk)['song_id']}/change/"
+
+    assert look(data_dir, song_page, "Being indexed now") == "200 False"
+
+    assert job(data_dir, pk)["status"] == "failed"
+    assert songs(data_dir) == [(title, path)]
     assert_databases_agree(data_dir, 1)
 
 
