@@ -10,9 +10,10 @@ after them, to the timeline a whole run gives (``recognize_timeline``'s ``resume
 * a job whose worker is asked to stop (SIGTERM) writes its checkpoint and goes back on the
   queue; that run gives its attempt back;
 * a job whose run was lost — its task failed without the job ending (its worker killed, found
-  by the next worker to start on the host, or a failure outside the recording's own), or it
-  is running but its worker has written nothing for ``KAZOOM_TIMELINE_STALE_SECONDS`` when it
-  is looked at — goes back on the queue from its last checkpoint, unless ``MAX_ATTEMPTS``
+  by the next worker to start on the host or when the job is looked at on that host, or a
+  failure outside the recording's own), or it is running but its worker has written nothing
+  for ``KAZOOM_TIMELINE_STALE_SECONDS`` when it is looked at (a worker hung, or on another
+  host) — goes back on the queue from its last checkpoint, unless ``MAX_ATTEMPTS``
   runs of it have been started: a recording that keeps killing its workers (out of memory)
   is then failed as ``interrupted``, and said so.
 
@@ -51,7 +52,7 @@ from kazoom_site.jobs import (
     unfinished_jobs_of_failed_task,
 )
 from kazoom_site.old_files import remove_old_files
-from kazoom_site.worker import STOPPING
+from kazoom_site.worker import STOPPING, report_dead_workers_tasks
 
 from .models import TimelineJob
 from .timeline import Window
@@ -99,9 +100,10 @@ def submit_timeline(upload: UploadedFile, *, config: EngineConfig) -> TimelineJo
 
 
 def find_job(public_id: str) -> TimelineJob | None:
-    """The job of that id in its URL, put back on the queue first (or failed) if it is running
-    but its worker has been silent too long (gone, and no worker has started since to say
-    so); None for none."""
+    """The job of that id in its URL, put back on the queue first (or failed) if its worker
+    on this host has died, or if it is running but its worker has been silent too long;
+    None for none."""
+    report_dead_workers_tasks()
     job = TimelineJob.objects.filter(public_id=public_id).first()
     if job is not None and _stale(job):
         _lost(job)

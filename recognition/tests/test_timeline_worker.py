@@ -1,9 +1,10 @@
 """The real worker (``manage.py worker``, a process of its own) works queued timeline jobs
 through: a job queued while no worker ran is done once one starts; a worker asked to stop
 mid-job (SIGTERM) puts its job back on the queue with its checkpoint, and a worker killed
-(SIGKILL) leaves its job to the next worker to start, or, with no worker, back on the queue
-once its silence has lasted ``KAZOOM_TIMELINE_STALE_SECONDS`` and the job is looked at;
-either way the next worker goes on from the checkpoint to the timeline of a whole run."""
+(SIGKILL) leaves its job to the next worker to start, or to the first look at the job, which
+puts it back on the queue; a worker alive but silent (stopped) has its job put back once its
+silence has lasted ``KAZOOM_TIMELINE_STALE_SECONDS`` and the job is looked at; either way the
+next worker goes on from the checkpoint to the timeline of a whole run."""
 
 from __future__ import annotations
 
@@ -125,7 +126,20 @@ print(find_job({public_id!r}).status)
 """
 
 
-def test_a_job_whose_killed_worker_fell_silent_goes_back_on_the_queue_when_looked_at(
+def look(data_dir: Path, public_id: str, stale_seconds: int) -> str:
+    """The job's status once looked at from a process of its own, as its page looks at it."""
+    run = run_manage(
+        "shell",
+        "-c",
+        _LOOK.format(public_id=public_id),
+        data_dir=data_dir,
+        KAZOOM_TIMELINE_STALE_SECONDS=str(stale_seconds),
+    )
+    assert run.returncode == 0, run.stderr
+    return run.stdout.split()[-1]
+
+
+def test_a_job_whose_worker_was_killed_goes_back_on_the_queue_when_looked_at(
     data_dir: Path, long_recording: Path
 ) -> None:
     public_id = submit(data_dir, long_recording)
@@ -133,16 +147,33 @@ def test_a_job_whose_killed_worker_fell_silent_goes_back_on_the_queue_when_looke
         wait_for(lambda: _under_way(data_dir, public_id), JOB_SECONDS, "the job to be under way")
         killed.send_signal(signal.SIGKILL)
         killed.wait(timeout=10)
-    look = _LOOK.format(public_id=public_id)
 
-    soon = run_manage("shell", "-c", look, data_dir=data_dir, KAZOOM_TIMELINE_STALE_SECONDS="60")
-    time.sleep(1.5)
-    later = run_manage("shell", "-c", look, data_dir=data_dir, KAZOOM_TIMELINE_STALE_SECONDS="1")
+    assert look(data_dir, public_id, stale_seconds=60) == "queued"
 
-    assert soon.stdout.split()[-1] == "running"
-    assert later.stdout.split()[-1] == "queued"
-    assert (data_dir / "timeline-uploads" / f"{public_id}.upload").is_file()
+    assert task_statuses(data_dir) == ["FAILED", "READY"]
     with worker(data_dir):
         done = wait_for(lambda: _ended(data_dir, public_id), JOB_SECONDS, "the job to end")
     assert done["status"] == "done" and done["attempts"] == 2
     assert "0 task(s) of dead workers reported" in (data_dir / "worker.log").read_text()
+
+
+def test_a_job_whose_worker_fell_silent_goes_back_on_the_queue_when_looked_at(
+    data_dir: Path, long_recording: Path
+) -> None:
+    public_id = submit(data_dir, long_recording)
+    with worker(data_dir) as silent:
+        wait_for(lambda: _under_way(data_dir, public_id), JOB_SECONDS, "the job to be under way")
+        silent.send_signal(signal.SIGSTOP)  # alive, as a hung worker or one on another host
+
+        soon = look(data_dir, public_id, stale_seconds=60)
+        time.sleep(1.5)
+        later = look(data_dir, public_id, stale_seconds=1)
+
+        silent.send_signal(signal.SIGKILL)
+        silent.wait(timeout=10)
+    assert (soon, later) == ("running", "queued")
+    assert (data_dir / "timeline-uploads" / f"{public_id}.upload").is_file()
+    with worker(data_dir):
+        done = wait_for(lambda: _ended(data_dir, public_id), JOB_SECONDS, "the job to end")
+    assert done["status"] == "done" and done["attempts"] == 2
+    assert "1 task(s) of dead workers reported" in (data_dir / "worker.log").read_text()
