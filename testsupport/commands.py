@@ -6,8 +6,10 @@ import io
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -48,6 +50,21 @@ def run_manage(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedPr
         capture_output=True,
         text=True,
         timeout=120,
+    )
+
+
+def started_manage(
+    *args: str, data_dir: Path, env: Mapping[str, str] | None = None, log: IO[str] | None = None
+) -> subprocess.Popen[str]:
+    """``manage.py args`` started in a process of its own, as ``run_manage`` runs it: its
+    output to pipes, or both streams to ``log``."""
+    return subprocess.Popen(
+        [sys.executable, "manage.py", *args],
+        cwd=REPO,
+        env=manage_env(data_dir, **(env or {})),
+        stdout=subprocess.PIPE if log is None else log,
+        stderr=subprocess.PIPE if log is None else subprocess.STDOUT,
+        text=True,
     )
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 from psycopg import sql
 
-from .commands import REPO, manage_env, run_manage
+from .commands import run_manage, started_manage
 
 
 @dataclass(frozen=True)
@@ -31,14 +30,7 @@ class DataDir:
 
     def started(self, *args: str) -> subprocess.Popen[str]:
         """``manage.py args`` started in a process of its own on this data directory."""
-        return subprocess.Popen(
-            [sys.executable, "manage.py", *args],
-            cwd=REPO,
-            env=manage_env(self.path, **self._fingerprints_env()),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        return started_manage(*args, data_dir=self.path, env=self._fingerprints_env())
 
     def _fingerprints_env(self) -> dict[str, str]:
         if self.database is None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .codecs import write_audio
-from .commands import REPO, manage_env, run_manage
+from .commands import run_manage, started_manage
 from .library import SongLibrary
 from .mixes import Excerpt, Played, mix
 
@@ -61,14 +60,7 @@ def worker(data_dir: Path, **env: str) -> Iterator[subprocess.Popen[str]]:
     ends, then asked to stop (SIGTERM: it records the end of the task it runs first), and
     killed if it has not within 30 s; its output goes to ``data_dir``/worker.log."""
     with (data_dir / "worker.log").open("a") as log:
-        process = subprocess.Popen(
-            [sys.executable, "manage.py", "worker", "--interval", "0.1"],
-            cwd=REPO,
-            env=manage_env(data_dir, **env),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+        process = started_manage("worker", "--interval", "0.1", data_dir=data_dir, env=env, log=log)
     try:
         yield process
     finally:
