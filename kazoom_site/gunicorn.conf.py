@@ -5,8 +5,9 @@ worker's main thread waits for a connection's request without a thread of its ow
 has sent nothing for 5 s, and a client that stops sending its headers or the body it declared
 is cut off once one read has waited ``KAZOOM_CLIENT_TIMEOUT`` seconds (10). A client that
 trickles a byte at a time within that bound still holds its thread: more of those than the
-threads need a buffering proxy in front. Options given on the command line win over these. It
-imports nothing of Kazoom's, so it loads from any working directory.
+threads need a buffering proxy in front (``deploy/nginx-kazoom.conf``). Options given on the
+command line win over these. It imports nothing of Kazoom's, so it loads from any working
+directory.
 """
 
 from __future__ import annotations

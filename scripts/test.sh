@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Run Kazoom's whole test suite on this machine, installing what it needs first: the venv and
-# packages (scripts/setup.sh), Debian's Chromium for the browser tests and Debian's PostgreSQL
-# server, and axe-core from npm for the browser tests' accessibility checks (in .test-tools/,
-# not in git; the tests themselves need no network). The linters and the type checker run
+# packages (scripts/setup.sh), Debian's Chromium for the browser tests, Debian's PostgreSQL
+# server, Debian's nginx and openssl for the proxy's tests, and axe-core from npm for the
+# browser tests' accessibility checks (in .test-tools/, not in git; the tests themselves need
+# no network). The linters and the type checker run
 # first: a finding fails the run as a failing test does. Then pytest runs twice, its
 # fingerprints on SQLite and then on a throwaway PostgreSQL cluster (scripts/with-postgres.sh);
 # the run fails if either does. Extra arguments go to both.
@@ -13,6 +14,8 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null

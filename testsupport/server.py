@@ -7,6 +7,7 @@ import http.cookiejar
 import os
 import re
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -83,10 +84,13 @@ class Browser:
     """Requests with a cookie jar, each answered as (status, body); redirects are not
     followed, so a form that saved answers 302."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, context: ssl.SSLContext | None = None) -> None:
+        """``context``: how to check an HTTPS server's certificate, if not by the system's."""
         self.base_url = base_url
         self._opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirects()
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
+            urllib.request.HTTPSHandler(context=context),
+            _NoRedirects(),
         )
 
     def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
