@@ -155,8 +155,8 @@ def _analyse_tracks(
 
 
 def _song(hashes: Hashes, seconds: float) -> Song:
-    pairs = np.unique(np.stack([hashes.values, hashes.frames.astype(np.int64)], axis=1), axis=0)
-    return Song(pairs[:, 0], pairs[:, 1], seconds)
+    pairs = hashes.distinct()
+    return Song(pairs.values, pairs.frames.astype(np.int64), seconds)
 
 
 def _clips(

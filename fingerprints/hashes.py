@@ -32,6 +32,18 @@ class Hashes:
     def __len__(self) -> int:
         return len(self.values)
 
+    def distinct(self) -> Hashes:
+        """The distinct (value, frame) pairs, sorted by value and then by frame.
+
+        Each pair is sorted as one int64, the value above the frame's 32 bits: several times
+        faster than ``np.unique`` of rows. Values must lie in 0..2**31 − 1, frames be
+        non-negative."""
+        values, frames = self.values.astype(np.int64), self.frames.astype(np.int64)
+        if len(values) and (values.min() < 0 or values.max() >= 1 << 31 or frames.min() < 0):
+            raise ValueError("hash values must lie in 0..2**31 - 1 and frames be non-negative")
+        keys = np.unique((values << 32) | frames)
+        return Hashes(keys >> 32, (keys & 0xFFFF_FFFF).astype(np.int32))
+
 
 def pack(
     anchor_bins: np.ndarray,

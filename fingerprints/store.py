@@ -137,11 +137,8 @@ class FingerprintStore(ABC):
         """Write ``hashes`` under a new generation, in one transaction; lookups do not see
         them until ``promote``. ``song_id`` is the song whose fingerprints they will replace,
         if it has been saved."""
-        pairs = np.unique(
-            np.stack([hashes.values.astype(np.int64), hashes.frames.astype(np.int64)], axis=1),
-            axis=0,
-        )
-        if len(pairs) and not 0 <= pairs[:, 1].min() <= pairs[:, 1].max() <= MAX_FRAME:
+        pairs = hashes.distinct()
+        if len(pairs) and not pairs.frames.max() <= MAX_FRAME:
             raise ValueError(f"anchor frames must lie in 0..{MAX_FRAME} to be stored")
         values, frames = _frames_by_hash(pairs)
         generation = secrets.randbelow(GENERATIONS - 1) + 1
@@ -449,10 +446,10 @@ def counts_of(wanted: np.ndarray, found: np.ndarray, counts: np.ndarray) -> np.n
     return np.where(found[place] == wanted, counts[place], uncounted).astype(np.int64)
 
 
-def _frames_by_hash(pairs: np.ndarray) -> tuple[np.ndarray, list[bytes]]:
-    """The distinct hashes of sorted (hash, frame) ``pairs`` and each one's packed frames."""
-    values, starts = np.unique(pairs[:, 0], return_index=True)
-    packed = pack_frames(pairs[:, 1])
+def _frames_by_hash(pairs: Hashes) -> tuple[np.ndarray, list[bytes]]:
+    """The distinct hashes of sorted, distinct ``pairs`` and each one's packed frames."""
+    values, starts = np.unique(pairs.values, return_index=True)
+    packed = pack_frames(pairs.frames)
     bounds = (FRAME_BYTES * np.append(starts, len(pairs))).tolist()
     return values, [packed[start:end] for start, end in zip(bounds[:-1], bounds[1:])]
 
