@@ -21,6 +21,9 @@ import numpy as np
 from .config import Density, EngineConfig
 from .peaks import Peaks, places_within
 
+#: One more than the largest frame ``Hashes.distinct`` packs beside a value.
+_FRAME_KEY = 1 << 31
+
 
 @dataclass(frozen=True)
 class Hashes:
@@ -35,14 +38,19 @@ class Hashes:
     def distinct(self) -> Hashes:
         """The distinct (value, frame) pairs, sorted by value and then by frame.
 
-        Each pair is sorted as one int64, the value above the frame's 32 bits: several times
-        faster than ``np.unique`` of rows. Values must lie in 0..2**31 − 1, frames be
-        non-negative."""
+        Each pair is sorted as one int64, the value above the frame's 31 bits: several times
+        faster than ``np.unique`` of rows. Values must lie in 0..2**32 − 1 (what the store's
+        hash sets hold), frames in 0..2**31 − 1."""
         values, frames = self.values.astype(np.int64), self.frames.astype(np.int64)
-        if len(values) and (values.min() < 0 or values.max() >= 1 << 31 or frames.min() < 0):
-            raise ValueError("hash values must lie in 0..2**31 - 1 and frames be non-negative")
-        keys = np.unique((values << 32) | frames)
-        return Hashes(keys >> 32, (keys & 0xFFFF_FFFF).astype(np.int32))
+        if len(values) and not (
+            values.min() >= 0
+            and values.max() < 1 << 32
+            and frames.min() >= 0
+            and frames.max() < _FRAME_KEY
+        ):
+            raise ValueError("hash values must lie in 0..2**32 - 1 and frames in 0..2**31 - 1")
+        keys = np.unique((values << 31) | frames)
+        return Hashes(keys >> 31, (keys & (_FRAME_KEY - 1)).astype(np.int32))
 
 
 def pack(

@@ -209,7 +209,7 @@ def test_a_sample_keeps_a_share_of_hash_values_by_value_alone(
 
 def test_the_distinct_pairs_are_those_of_the_rows_in_value_then_frame_order() -> None:
     rng = np.random.default_rng(3)
-    values = rng.integers(0, 1 << 31, 5_000)
+    values = rng.integers(0, 1 << 32, 5_000)
     values[::3] = values[0]  # one value at many frames, some pairs repeated
     frames = rng.integers(0, 1 << 31, 5_000).astype(np.int32)
     frames[::6] = frames[0]
@@ -220,7 +220,7 @@ def test_the_distinct_pairs_are_those_of_the_rows_in_value_then_frame_order() ->
     assert distinct.frames.dtype == np.int32
 
 
-@pytest.mark.parametrize(("value", "frame"), [(-1, 0), (1 << 31, 0), (0, -1)])
+@pytest.mark.parametrize(("value", "frame"), [(-1, 0), (1 << 32, 0), (0, -1)])
 def test_pairs_outside_the_key_are_refused(value: int, frame: int) -> None:
     with pytest.raises(ValueError, match="hash values must lie"):
         Hashes(np.array([5, value]), np.array([0, frame], np.int32)).distinct()
